@@ -1,0 +1,152 @@
+package dev.parkway;
+
+import dev.parkway.config.Config;
+import dev.parkway.config.ConfigSource;
+import dev.parkway.config.JndiSource;
+import dev.parkway.core.Broker;
+import dev.parkway.core.EventStore;
+import dev.parkway.core.Retention;
+import dev.parkway.core.ScheduledTimer;
+import dev.parkway.store.memory.RingBufferStore;
+import dev.parkway.transport.http.HttpRoutes;
+import dev.parkway.transport.http.JsonWriter;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Starts Parkway in a servlet context and stops it again.
+ *
+ * <p>Start: configuration (refused as a whole if any setting is wrong) → JSON-B → scheduler and delivery
+ * executor → store → broker → servlets. Stop, in reverse: the broker answers every parked poll 503 {@code
+ * shutting_down}; the delivery executor drains; the scheduler stops; the store closes; JSON-B closes. All
+ * threads are named {@code parkway-*} daemons, so a leak would be visible by name in a thread dump.
+ *
+ * <p>The broker is published as the context attribute {@code dev.parkway.core.Broker} for tests and
+ * operators' tooling.
+ */
+public final class Bootstrap implements ServletContextListener {
+  private static final System.Logger LOG = System.getLogger(Bootstrap.class.getName());
+  private static final long TRIM_INTERVAL_MILLIS = 1000;
+
+  private Jsonb jsonb;
+  private ScheduledThreadPoolExecutor scheduler;
+  private ThreadPoolExecutor delivery;
+  private EventStore store;
+  private Broker broker;
+
+  @Override
+  public void contextInitialized(ServletContextEvent sce) {
+    ServletContext ctx = sce.getServletContext();
+    Config config = Config.load(sources(ctx));
+    LOG.log(Level.INFO, config.describe());
+
+    jsonb = JsonbBuilder.create();
+    scheduler = new ScheduledThreadPoolExecutor(1, daemons("parkway-scheduler"));
+    scheduler.setRemoveOnCancelPolicy(true);
+    delivery =
+        new ThreadPoolExecutor(
+            config.deliveryThreads(),
+            config.deliveryThreads(),
+            0,
+            TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(),
+            daemons("parkway-delivery"));
+    store =
+        new RingBufferStore(
+            new Retention(config.retentionCount(), config.retentionAge(), config.dedupeWindow()),
+            Clock.systemUTC());
+    broker =
+        new Broker(
+            store,
+            new ScheduledTimer(scheduler),
+            delivery,
+            config.deliveryThreads(),
+            config.answerMaxBytes());
+    scheduler.scheduleWithFixedDelay(
+        this::trim, TRIM_INTERVAL_MILLIS, TRIM_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+
+    HttpRoutes.register(ctx, broker, config, new JsonWriter(jsonb));
+    ctx.setAttribute(Broker.class.getName(), broker);
+    LOG.log(Level.INFO, "Parkway started: " + config.store() + " store, epoch " + store.epoch());
+  }
+
+  @Override
+  public void contextDestroyed(ServletContextEvent sce) {
+    sce.getServletContext().removeAttribute(Broker.class.getName());
+    if (broker != null) {
+      broker.shutdown();
+    }
+    if (delivery != null) {
+      delivery.shutdown();
+      await(delivery);
+    }
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      await(scheduler);
+    }
+    if (store != null) {
+      store.close();
+    }
+    if (jsonb != null) {
+      try {
+        jsonb.close();
+      } catch (Exception e) {
+        LOG.log(Level.DEBUG, "closing JSON-B", e);
+      }
+    }
+    LOG.log(Level.INFO, "Parkway stopped");
+  }
+
+  /** init-param > JNDI > -D system property > environment variable; defaults live in {@link Config}. */
+  static ConfigSource sources(ServletContext ctx) {
+    return ConfigSource.firstOf(
+        List.of(
+            ConfigSource.named("context init-param", n -> Optional.ofNullable(ctx.getInitParameter(n))),
+            new JndiSource(),
+            ConfigSource.systemProperties(),
+            ConfigSource.environment(System.getenv())));
+  }
+
+  private void trim() {
+    try {
+      store.trimExpired();
+    } catch (RuntimeException e) {
+      // A periodic task that throws is never run again: log and keep the schedule.
+      LOG.log(Level.WARNING, "retention sweep failed", e);
+    }
+  }
+
+  private static void await(java.util.concurrent.ExecutorService executor) {
+    try {
+      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.log(Level.WARNING, "executor did not stop in 10 s; interrupting");
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static ThreadFactory daemons(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return task -> {
+      Thread t = new Thread(task, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,265 @@
+package dev.parkway.core;
+
+import java.lang.System.Logger.Level;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Publishes events and parks polls until they can be answered.
+ *
+ * <p><b>No lost wake-up.</b> A poll reads, and if there is nothing, registers as a waiter and then reads
+ * again (register-then-recheck). A publish appends, and only then collects the waiters. Whatever the
+ * interleaving, either the recheck sees the event or the publish sees the waiter:
+ *
+ * <pre>
+ *   poll:    read (empty) ─── register ─── recheck
+ *   publish:          append ─────────────────────── collect waiters
+ *   append before register → the recheck sees it; register before collect → the publish wakes it.
+ * </pre>
+ *
+ * <p><b>Decide, then act elsewhere.</b> The publisher's thread only appends and hands the channel name to
+ * the delivery executor; collecting waiters and writing answers happen there, in batches, never under a
+ * lock. Deadlines come from the {@link Timer} and are also handed to the delivery executor.
+ *
+ * <p><b>The parking lot.</b> Parked polls live in one {@code ConcurrentHashMap} keyed by client id (or a
+ * private id for anonymous polls). A newer poll with the same client id replaces the older one, which is
+ * answered {@link Answer.Reason#SUPERSEDED}; cleanup removes a poll only if it is still the one mapped
+ * ({@code remove(key, poll)}), so an old poll never evicts its successor.
+ *
+ * <p>Thread-safe. The store's change listener is this broker.
+ */
+public final class Broker implements EventStore.ChangeListener {
+  private static final System.Logger LOG = System.getLogger(Broker.class.getName());
+  /** Waiters answered by one delivery task; the rest of a large fan-out is split over the executor. */
+  private static final int FAN_OUT_BATCH = 256;
+
+  private final EventStore store;
+  private final ChannelReader reader;
+  private final Timer timer;
+  private final Executor delivery;
+  private final int deliveryThreads;
+  private final WaiterIndex index = new WaiterIndex();
+  private final ConcurrentHashMap<String, ParkedPoll> parked = new ConcurrentHashMap<>();
+  private final AtomicLong anonymousIds = new AtomicLong();
+  private final Counters counters = new Counters();
+  private volatile boolean closing;
+
+  /**
+   * @param delivery runs fan-outs and answers; its threads are the only ones that write woken polls
+   * @param deliveryThreads how many tasks a large fan-out is split into
+   * @param maxAnswerBytes see {@link ChannelReader}
+   */
+  public Broker(
+      EventStore store, Timer timer, Executor delivery, int deliveryThreads, int maxAnswerBytes) {
+    this.store = store;
+    this.reader = new ChannelReader(store, maxAnswerBytes);
+    this.timer = timer;
+    this.delivery = delivery;
+    this.deliveryThreads = Math.max(1, deliveryThreads);
+    store.setListener(this);
+  }
+
+  /**
+   * Stores an event and schedules the wake-up of every waiter covering its channel.
+   *
+   * @throws StoreUnavailableException if it could not be stored (then nothing was)
+   */
+  public Published publish(String channel, String data, String idempotencyKey) {
+    EventStore.Appended appended = store.append(channel, data, idempotencyKey);
+    (appended.duplicate() ? counters.duplicates : counters.published).increment();
+    return new Published(appended.event(), appended.duplicate(), index.count(channel));
+  }
+
+  /**
+   * Answers a poll at once if there is anything after its position (or its timeout is 0), else parks it.
+   * The responder is called exactly once, on this thread for an immediate answer.
+   *
+   * @return the parked poll, or null if it was answered at once
+   * @throws InvalidCursorException before anything is parked or answered, for a cursor ahead of a head
+   */
+  public ParkedPoll poll(PollRequest request, PollResponder responder) {
+    if (closing) {
+      answerNow(responder, new Answer.ShuttingDown());
+      return null;
+    }
+    Subscription subscription = request.subscription();
+    Cursor start = reader.start(subscription, request.start());
+    Batch first = reader.read(subscription, start, request.limit());
+    if (!first.isEmpty()) {
+      answerNow(responder, Answer.Events.of(first));
+      return null;
+    }
+    if (request.timeoutMillis() <= 0) {
+      answerNow(responder, Answer.Events.empty(first.cursor(), Answer.Reason.TIMEOUT));
+      return null;
+    }
+    Set<String> live = new HashSet<>(first.live());
+    live.retainAll(subscription.channels());
+    String key = request.clientId() != null ? request.clientId() : "#" + anonymousIds.incrementAndGet();
+    ParkedPoll poll = new ParkedPoll(this, key, request, first.cursor(), live, responder);
+
+    ParkedPoll previous = parked.put(key, poll);
+    if (previous != null) {
+      dispatch(() -> previous.finish(Answer.Events.empty(previous.cursor(), Answer.Reason.SUPERSEDED)));
+    }
+    index.register(poll);
+    poll.setDeadline(
+        timer.schedule(
+            () -> dispatch(() -> poll.finish(Answer.Events.empty(poll.cursor(), Answer.Reason.TIMEOUT))),
+            request.timeoutMillis()));
+    if (closing) {
+      // shutdown() began after our first check; it may have iterated the lot before our put.
+      poll.finish(new Answer.ShuttingDown());
+      return poll;
+    }
+    check(poll); // the recheck: closes the window between the first read and register()
+    return poll;
+  }
+
+  /** Deletes a channel; waiters that named it are answered {@link Answer.ChannelDeleted}. */
+  public boolean delete(String channel) {
+    return store.delete(channel);
+  }
+
+  public Optional<EventStore.ChannelStats> stats(String channel) {
+    return store.stats(channel);
+  }
+
+  /** Waiters covering {@code channel} now, by name or pattern. */
+  public int subscribers(String channel) {
+    return index.count(channel);
+  }
+
+  /** Polls parked now. */
+  public int parkedCount() {
+    return parked.size();
+  }
+
+  public Counters counters() {
+    return counters;
+  }
+
+  public boolean healthy() {
+    return store.healthy();
+  }
+
+  public boolean closing() {
+    return closing;
+  }
+
+  /**
+   * Refuses new polls and answers every parked one {@link Answer.ShuttingDown}, on the calling thread.
+   * The executors and the store are stopped by their owner afterwards.
+   */
+  public void shutdown() {
+    closing = true;
+    parked.values().forEach(poll -> poll.finish(new Answer.ShuttingDown()));
+  }
+
+  // ---- the store's change listener: called on the publishing thread, so hand off at once ----
+
+  @Override
+  public void appended(String channel, long seq) {
+    dispatch(() -> fanOut(index.waitersFor(channel), waiter -> waiter.onAppended(channel)));
+  }
+
+  @Override
+  public void deleted(String channel) {
+    dispatch(() -> fanOut(index.exactWaitersFor(channel), waiter -> waiter.onDeleted(channel)));
+  }
+
+  // ---- internals, called by ParkedPoll ----
+
+  /** Re-reads after the poll's cursor and answers it if there is anything to say. */
+  void check(ParkedPoll poll) {
+    if (poll.isFinished()) {
+      return;
+    }
+    Batch batch;
+    try {
+      batch = reader.read(poll.subscription(), poll.cursor(), poll.request().limit());
+    } catch (StoreUnavailableException e) {
+      // Stay parked: the deadline still answers, and the next wake reads again.
+      LOG.log(Level.DEBUG, "re-read failed; poll stays parked", e);
+      return;
+    }
+    for (String channel : poll.liveWhenParked()) {
+      if (!batch.live().contains(channel)) {
+        // Deleted between our first read and register(): the deletion's own wake may have missed us.
+        poll.finish(new Answer.ChannelDeleted(channel));
+        return;
+      }
+    }
+    if (!batch.isEmpty()) {
+      poll.finish(Answer.Events.of(batch));
+    }
+  }
+
+  boolean finish(ParkedPoll poll, Answer answer) {
+    if (!poll.claim()) {
+      return false;
+    }
+    poll.cancelDeadline();
+    index.unregister(poll);
+    parked.remove(poll.key(), poll);
+    try {
+      answerNow(poll.responder(), answer);
+    } finally {
+      poll.markAnswered();
+    }
+    return true;
+  }
+
+  private void answerNow(PollResponder responder, Answer answer) {
+    count(answer);
+    try {
+      responder.answer(answer);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "a poll responder failed", e);
+    }
+  }
+
+  private void count(Answer answer) {
+    counters.answers.increment();
+    if (answer instanceof Answer.Events e) {
+      counters.delivered.add(e.events().size());
+      counters.gaps.add(e.gaps().size());
+      if (e.reason() == Answer.Reason.TIMEOUT) {
+        counters.timeouts.increment();
+      } else if (e.reason() == Answer.Reason.SUPERSEDED) {
+        counters.superseded.increment();
+      }
+    } else if (answer instanceof Answer.ChannelDeleted) {
+      counters.deletedAnswers.increment();
+    } else if (answer instanceof Answer.ClientGone) {
+      counters.clientsGone.increment();
+    }
+  }
+
+  /** Splits a large fan-out over the delivery threads; runs the first share on this thread. */
+  private void fanOut(List<Waiter> waiters, Consumer<Waiter> action) {
+    int n = waiters.size();
+    int share = Math.max(FAN_OUT_BATCH, (n + deliveryThreads - 1) / deliveryThreads);
+    for (int from = share; from < n; from += share) {
+      List<Waiter> part = waiters.subList(from, Math.min(n, from + share));
+      dispatch(() -> part.forEach(action));
+    }
+    waiters.subList(0, Math.min(n, share)).forEach(action);
+  }
+
+  /** Runs on the delivery executor, or here if it no longer takes work (shutting down). */
+  private void dispatch(Runnable task) {
+    try {
+      delivery.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run();
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.parkway.store.memory;
+
+import dev.parkway.core.Event;
+import dev.parkway.core.EventStore.Appended;
+import dev.parkway.core.EventStore.ChannelStats;
+import dev.parkway.core.EventStore.Slice;
+import dev.parkway.core.Retention;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One channel of the in-memory store: its head, its retained events and its recent idempotency keys.
+ *
+ * <p>Thread-safe: every method holds this object's monitor, briefly and never while calling out. A deleted
+ * channel stays as a tombstone ({@code live == false}) that keeps its head, so a re-created channel
+ * continues the sequence instead of reusing numbers that clients' cursors may still hold.
+ */
+final class ChannelLog {
+  private final String channel;
+  private final EventRing ring = new EventRing();
+  /** Idempotency key to the event it produced, oldest first, for the dedupe window. */
+  private final LinkedHashMap<String, Event> keys = new LinkedHashMap<>();
+  private long head;
+  private long lastTimestamp;
+  private boolean live;
+
+  ChannelLog(String channel) {
+    this.channel = channel;
+  }
+
+  synchronized Appended append(String data, String key, long now, Retention retention) {
+    expireKeys(now, retention);
+    if (key != null) {
+      Event original = keys.get(key);
+      if (original != null) {
+        return new Appended(original, true);
+      }
+    }
+    // Timestamps never decrease within a channel, even if the wall clock steps back: since= reads and
+    // the golongpoll since_time rule depend on it.
+    long timestamp = Math.max(now, lastTimestamp);
+    Event event = new Event(channel, ++head, timestamp, data);
+    lastTimestamp = timestamp;
+    live = true;
+    ring.add(event);
+    while (ring.size() > retention.maxCount()) {
+      ring.removeOldest();
+    }
+    trimAged(now, retention);
+    if (key != null) {
+      keys.put(key, event);
+    }
+    return new Appended(event, false);
+  }
+
+  synchronized Slice readAfter(long afterSeq, int max, long now, Retention retention) {
+    trimAged(now, retention);
+    long oldest = oldestSeq();
+    int from = (int) Math.max(0, afterSeq + 1 - oldest);
+    List<Event> events = afterSeq >= head ? List.of() : ring.copy(from, max);
+    return new Slice(events, oldest, head, live);
+  }
+
+  synchronized long firstSeqSince(long millis, long now, Retention retention) {
+    trimAged(now, retention);
+    return oldestSeq() + ring.firstIndexAtOrAfter(millis);
+  }
+
+  synchronized ChannelStats stats(long now, Retention retention) {
+    if (!live) {
+      return null;
+    }
+    trimAged(now, retention);
+    return new ChannelStats(head, oldestSeq(), ring.size());
+  }
+
+  synchronized boolean delete() {
+    boolean existed = live;
+    live = false;
+    ring.clear();
+    keys.clear();
+    return existed;
+  }
+
+  synchronized boolean live() {
+    return live;
+  }
+
+  synchronized void trimExpired(long now, Retention retention) {
+    trimAged(now, retention);
+    expireKeys(now, retention);
+  }
+
+  private long oldestSeq() {
+    Event oldest = ring.oldest();
+    return oldest == null ? head + 1 : oldest.seq();
+  }
+
+  private void trimAged(long now, Retention retention) {
+    if (retention.maxAge().isZero()) {
+      return;
+    }
+    long cutoff = now - retention.maxAge().toMillis();
+    while (ring.size() > 0 && ring.oldest().timestamp() < cutoff) {
+      ring.removeOldest();
+    }
+  }
+
+  private void expireKeys(long now, Retention retention) {
+    long cutoff = now - retention.dedupeWindow().toMillis();
+    Iterator<Map.Entry<String, Event>> it = keys.entrySet().iterator();
+    while (it.hasNext() && it.next().getValue().timestamp() < cutoff) {
+      it.remove();
+    }
+  }
+}

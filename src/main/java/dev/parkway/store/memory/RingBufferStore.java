@@ -1,0 +1,112 @@
+package dev.parkway.store.memory;
+
+import dev.parkway.core.EventStore;
+import dev.parkway.core.Retention;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * The in-memory store: one {@link ChannelLog} per channel in a sorted concurrent map (so a wildcard finds
+ * its channels by range, not by scanning all of them).
+ *
+ * <p>Its epoch is random per instance: a restart loses every event, and cursors from before it get a gap.
+ * Thread-safe; appends to different channels never contend.
+ */
+public final class RingBufferStore implements EventStore {
+  private final ConcurrentSkipListMap<String, ChannelLog> logs = new ConcurrentSkipListMap<>();
+  private final Retention retention;
+  private final Clock clock;
+  private final String epoch;
+  private volatile ChangeListener listener = new ChangeListener() {
+    @Override
+    public void appended(String channel, long seq) {}
+
+    @Override
+    public void deleted(String channel) {}
+  };
+
+  public RingBufferStore(Retention retention, Clock clock) {
+    this.retention = retention;
+    this.clock = clock;
+    this.epoch = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+
+  @Override
+  public String epoch() {
+    return epoch;
+  }
+
+  @Override
+  public Appended append(String channel, String data, String idempotencyKey) {
+    ChannelLog log = logs.computeIfAbsent(channel, ChannelLog::new);
+    Appended appended = log.append(data, idempotencyKey, clock.millis(), retention);
+    if (!appended.duplicate()) {
+      listener.appended(channel, appended.event().seq());
+    }
+    return appended;
+  }
+
+  @Override
+  public Slice readAfter(String channel, long afterSeq, int max) {
+    ChannelLog log = logs.get(channel);
+    if (log == null) {
+      return new Slice(List.of(), 1, 0, false);
+    }
+    return log.readAfter(afterSeq, max, clock.millis(), retention);
+  }
+
+  @Override
+  public long firstSeqSince(String channel, long sinceMillis) {
+    ChannelLog log = logs.get(channel);
+    return log == null ? 1 : log.firstSeqSince(sinceMillis, clock.millis(), retention);
+  }
+
+  @Override
+  public Optional<ChannelStats> stats(String channel) {
+    ChannelLog log = logs.get(channel);
+    return log == null ? Optional.empty() : Optional.ofNullable(log.stats(clock.millis(), retention));
+  }
+
+  @Override
+  public boolean delete(String channel) {
+    ChannelLog log = logs.get(channel);
+    boolean existed = log != null && log.delete();
+    if (existed) {
+      listener.deleted(channel);
+    }
+    return existed;
+  }
+
+  @Override
+  public List<String> channelsUnder(String prefix) {
+    List<String> out = new ArrayList<>();
+    // Every name under the prefix sorts between "prefix" and "prefix" + a char above the alphabet.
+    logs.subMap(prefix, true, prefix + Character.MAX_VALUE, false)
+        .forEach((name, log) -> {
+          if (log.live()) {
+            out.add(name);
+          }
+        });
+    return out;
+  }
+
+  @Override
+  public void trimExpired() {
+    long now = clock.millis();
+    logs.values().forEach(log -> log.trimExpired(now, retention));
+  }
+
+  @Override
+  public void setListener(ChangeListener listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public void close() {
+    logs.clear();
+  }
+}

@@ -1,0 +1,88 @@
+package dev.parkway.transport.http;
+
+import dev.parkway.core.InvalidCursorException;
+import dev.parkway.core.StoreUnavailableException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.Map;
+
+/**
+ * Base of Parkway's servlets: routes by method itself (so a wrong method is a JSON 405, not the
+ * container's HTML page) and turns every refusal into its JSON error. A failure Parkway did not foresee is
+ * logged once here and answered 500 {@code internal_error} without details.
+ */
+abstract class ApiServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
+  private static final System.Logger LOG = System.getLogger(ApiServlet.class.getName());
+
+  private static final byte[] INTERNAL_ERROR =
+      "{\"error\":\"internal_error\",\"message\":\"the server failed; this is a bug\"}"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  protected final transient JsonWriter json;
+
+  ApiServlet(JsonWriter json) {
+    this.json = json;
+  }
+
+  /** Handles the request, or throws {@link ApiException}. */
+  protected abstract void handle(HttpServletRequest req, HttpServletResponse resp) throws IOException;
+
+  @Override
+  protected final void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    try {
+      handle(req, resp);
+    } catch (ApiException e) {
+      refuse(req, resp, e);
+    } catch (InvalidCursorException e) {
+      refuse(req, resp, ApiException.badRequest("invalid_cursor", e.getMessage()));
+    } catch (StoreUnavailableException e) {
+      LOG.log(Level.WARNING, "store unavailable: " + e.getMessage());
+      refuse(req, resp, storeUnavailable());
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "client went away", e);
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "unexpected failure on " + req.getMethod() + " " + req.getRequestURI(), e);
+      refuse(req, resp, new ApiException(500, "internal_error", "the server failed; this is a bug"));
+    }
+  }
+
+  static ApiException storeUnavailable() {
+    return new ApiException(
+        503,
+        "store_unavailable",
+        "the event could not be stored; nothing was stored",
+        Map.of("Retry-After", "1"));
+  }
+
+  static ApiException methodNotAllowed(String allow) {
+    return new ApiException(
+        405, "method_not_allowed", "allowed here: " + allow, Map.of("Allow", allow));
+  }
+
+  static ApiException notFound(String message) {
+    return new ApiException(404, "not_found", message);
+  }
+
+  private void refuse(HttpServletRequest req, HttpServletResponse resp, ApiException e)
+      throws IOException {
+    if (resp.isCommitted()) {
+      return;
+    }
+    resp.reset();
+    try {
+      json.error(resp, e);
+    } catch (RuntimeException failure) {
+      // Even the error could not be encoded: answer a fixed body rather than the container's page.
+      LOG.log(Level.ERROR, "could not write an error answer", failure);
+      resp.reset();
+      JsonWriter.writeRaw(resp, 500, INTERNAL_ERROR);
+    }
+    if (req.isAsyncStarted()) {
+      req.getAsyncContext().complete();
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.parkway.transport.http;
+
+import dev.parkway.core.Broker;
+import dev.parkway.core.Published;
+import dev.parkway.core.Subscription;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * {@code /channels/*}: publish ({@code POST /channels/{c}}), long-poll ({@code GET /channels/{c}}),
+ * describe ({@code GET /channels/{c}/info}) and delete ({@code DELETE /channels/{c}}) one channel.
+ */
+final class ChannelServlet extends ApiServlet {
+  private static final long serialVersionUID = 1L;
+  private static final int MAX_IDEMPOTENCY_KEY = 128;
+
+  private final transient Broker broker;
+  private final transient PollQuery query;
+  private final transient PollHandler polls;
+  private final transient JsonBody body;
+
+  ChannelServlet(Broker broker, PollQuery query, PollHandler polls, JsonBody body, JsonWriter json) {
+    super(json);
+    this.broker = broker;
+    this.query = query;
+    this.polls = polls;
+    this.body = body;
+  }
+
+  @Override
+  protected void handle(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String path = req.getPathInfo();
+    if (path == null || path.length() < 2) {
+      throw notFound("name a channel: /channels/{channel}");
+    }
+    String[] parts = path.substring(1).split("/", -1);
+    String channel = PollQuery.channel(parts[0]);
+    String method = req.getMethod();
+    if (parts.length == 1) {
+      switch (method) {
+        case "GET" -> polls.poll(req, query.parse(req, Subscription.of(channel)), true);
+        case "POST" -> publish(req, resp, channel);
+        case "DELETE" -> delete(resp, channel);
+        default -> throw methodNotAllowed("GET, POST, DELETE");
+      }
+    } else if (parts.length == 2 && parts[1].equals("info")) {
+      if (!method.equals("GET")) {
+        throw methodNotAllowed("GET");
+      }
+      info(resp, channel);
+    } else {
+      throw notFound("no such resource under /channels/" + channel);
+    }
+  }
+
+  private void publish(HttpServletRequest req, HttpServletResponse resp, String channel)
+      throws IOException {
+    String key = idempotencyKey(req.getHeader("Idempotency-Key"));
+    String data = body.read(req);
+    Published published = broker.publish(channel, data, key);
+    var event = published.event();
+    json.write(
+        resp,
+        published.duplicate() ? 200 : 201,
+        new Wire.Published(channel, event.seq(), event.timestamp(), published.subscribers()));
+  }
+
+  private void delete(HttpServletResponse resp, String channel) {
+    if (!broker.delete(channel)) {
+      throw new ApiException(404, "channel_not_found", "no channel " + channel);
+    }
+    resp.setStatus(204);
+    JsonWriter.commonHeaders(resp);
+  }
+
+  private void info(HttpServletResponse resp, String channel) throws IOException {
+    var stats =
+        broker
+            .stats(channel)
+            .orElseThrow(() -> new ApiException(404, "channel_not_found", "no channel " + channel));
+    json.write(
+        resp,
+        200,
+        new Wire.ChannelInfo(
+            channel, stats.head(), stats.oldest(), stats.buffered(), broker.subscribers(channel)));
+  }
+
+  private static String idempotencyKey(String key) {
+    if (key == null) {
+      return null;
+    }
+    boolean printable = key.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+    if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY || !printable) {
+      throw ApiException.badRequest(
+          "invalid_idempotency_key",
+          "Idempotency-Key is 1-" + MAX_IDEMPOTENCY_KEY + " visible ASCII characters");
+    }
+    return key;
+  }
+}

@@ -1,0 +1,30 @@
+package dev.parkway.transport.http;
+
+import dev.parkway.config.Config;
+import dev.parkway.core.Broker;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRegistration;
+
+/**
+ * Mounts the native HTTP API on a servlet context. Every servlet is async-capable: a poll parks its
+ * request, and the container requires every servlet and filter on that chain to allow it.
+ */
+public final class HttpRoutes {
+  private HttpRoutes() {}
+
+  public static void register(ServletContext ctx, Broker broker, Config config, JsonWriter json) {
+    PollQuery query = new PollQuery(config);
+    AnswerWriter answers = new AnswerWriter(json, config.shutdownRetryAfter());
+    PollHandler polls = new PollHandler(broker, answers, config.containerTimeoutMargin());
+    JsonBody body = new JsonBody(config.bodyMax());
+    add(ctx, "parkway-channels", new ChannelServlet(broker, query, polls, body, json), "/channels/*");
+    add(ctx, "parkway-poll", new MultiPollServlet(query, polls, json), "/poll");
+    add(ctx, "parkway-health", new HealthServlet(broker, config.store(), json), "/health");
+  }
+
+  private static void add(ServletContext ctx, String name, ApiServlet servlet, String mapping) {
+    ServletRegistration.Dynamic registration = ctx.addServlet(name, servlet);
+    registration.setAsyncSupported(true);
+    registration.addMapping(mapping);
+  }
+}

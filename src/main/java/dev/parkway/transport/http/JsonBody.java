@@ -1,0 +1,128 @@
+package dev.parkway.transport.http;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads a request body as one JSON value, within a size limit.
+ *
+ * <p>The limit is checked on {@code Content-Length} before reading anything, and again while reading, so a
+ * chunked body (no length) or a lying length cannot make Parkway buffer more than the limit. The body must
+ * be {@code application/json} (or a {@code +json} type) in UTF-8, strict: malformed UTF-8 is invalid JSON,
+ * not replaced characters. The value is returned re-encoded compactly, so stored data never holds a line
+ * break (SSE frames rely on it).
+ */
+public final class JsonBody {
+  private final int maxBytes;
+
+  public JsonBody(int maxBytes) {
+    this.maxBytes = maxBytes;
+  }
+
+  /** The body's JSON value as compact text. */
+  public String read(HttpServletRequest req) throws IOException {
+    return parse(readBytes(req));
+  }
+
+  /** The parsed body, for adapters that look inside it. */
+  public JsonValue readValue(HttpServletRequest req) throws IOException {
+    return parseValue(readBytes(req));
+  }
+
+  byte[] readBytes(HttpServletRequest req) throws IOException {
+    requireJsonType(req.getContentType());
+    long declared = req.getContentLengthLong();
+    if (declared > maxBytes) {
+      throw tooLarge();
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 256);
+    byte[] buffer = new byte[8192];
+    try (InputStream in = req.getInputStream()) {
+      for (int n; (n = in.read(buffer)) != -1; ) {
+        if (out.size() + n > maxBytes) {
+          throw tooLarge();
+        }
+        out.write(buffer, 0, n);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  static String parse(byte[] bytes) {
+    return parseValue(bytes).toString();
+  }
+
+  static JsonValue parseValue(byte[] bytes) {
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw ApiException.badRequest("invalid_json", "the body is not valid UTF-8");
+    }
+    if (text.isBlank()) {
+      throw ApiException.badRequest("invalid_json", "the body is empty; send one JSON value");
+    }
+    try (JsonParser parser = Json.createParser(new StringReader(text))) {
+      parser.next();
+      JsonValue value = parser.getValue();
+      if (parser.hasNext()) { // "1 2": one value, then more
+        throw ApiException.badRequest("invalid_json", "the body holds more than one JSON value");
+      }
+      return value;
+    } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
+      throw ApiException.badRequest("invalid_json", "the body is not valid JSON");
+    }
+  }
+
+  private ApiException tooLarge() {
+    return new ApiException(
+        413,
+        "body_too_large",
+        "the body exceeds " + maxBytes + " bytes (parkway.body.max)",
+        Map.of("Connection", "close"));
+  }
+
+  static void requireJsonType(String contentType) {
+    if (contentType == null) {
+      throw unsupported();
+    }
+    String[] parts = contentType.toLowerCase(Locale.ROOT).split(";");
+    String type = parts[0].trim();
+    if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
+      throw unsupported();
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String param = parts[i].trim();
+      if (param.startsWith("charset=")) {
+        String charset = param.substring(8).replace("\"", "");
+        if (!charset.equals("utf-8") && !charset.equals("utf8")) {
+          throw new ApiException(415, "unsupported_media_type", "JSON bodies must be UTF-8");
+        }
+      }
+    }
+  }
+
+  private static ApiException unsupported() {
+    return new ApiException(
+        415, "unsupported_media_type", "send the body as Content-Type: application/json");
+  }
+}

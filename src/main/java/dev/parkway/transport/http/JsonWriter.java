@@ -1,0 +1,42 @@
+package dev.parkway.transport.http;
+
+import jakarta.json.bind.Jsonb;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes JSON responses with the headers every Parkway answer carries. Holds the application's one JSON-B
+ * instance (owned and closed by {@code Bootstrap}). Thread-safe.
+ */
+public final class JsonWriter {
+  public static final String JSON = "application/json;charset=UTF-8";
+  private final Jsonb jsonb;
+
+  public JsonWriter(Jsonb jsonb) {
+    this.jsonb = jsonb;
+  }
+
+  /** Headers on every API answer: never cached, never sniffed. */
+  static void commonHeaders(HttpServletResponse resp) {
+    resp.setHeader("Cache-Control", "no-store");
+    resp.setHeader("X-Content-Type-Options", "nosniff");
+  }
+
+  void write(HttpServletResponse resp, int status, Object body) throws IOException {
+    writeRaw(resp, status, jsonb.toJson(body).getBytes(StandardCharsets.UTF_8));
+  }
+
+  void error(HttpServletResponse resp, ApiException e) throws IOException {
+    e.headers().forEach(resp::setHeader);
+    write(resp, e.status(), new Wire.Error(e.code(), e.getMessage()));
+  }
+
+  static void writeRaw(HttpServletResponse resp, int status, byte[] json) throws IOException {
+    resp.setStatus(status);
+    commonHeaders(resp);
+    resp.setContentType(JSON);
+    resp.setContentLength(json.length);
+    resp.getOutputStream().write(json);
+  }
+}

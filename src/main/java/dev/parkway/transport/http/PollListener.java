@@ -1,0 +1,112 @@
+package dev.parkway.transport.http;
+
+import dev.parkway.core.Answer;
+import dev.parkway.core.ParkedPoll;
+import dev.parkway.core.PollResponder;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+
+/**
+ * Connects one parked HTTP request to its {@link ParkedPoll}: the poll's responder, and the {@link
+ * AsyncListener} that turns the container's events into the poll's single exit.
+ *
+ * <ul>
+ *   <li>{@code onTimeout} is only a backstop: the broker's own deadline fires first (the container's
+ *       timeout is set a margin later). If it fires anyway, it ends the poll as a timeout.
+ *   <li>{@code onError} means the client is gone: the poll ends with nothing written.
+ *   <li>{@code onComplete} ends the poll too (a no-op if it already ended), so no path leaves a poll
+ *       parked after its request is over.
+ * </ul>
+ *
+ * <p>A callback that loses the race to {@link ParkedPoll#finish} waits until the winner has written and
+ * completed: Tomcat answers 500 if {@code onTimeout} returns with the request still open, and forbids
+ * touching the request after {@code onError} returns.
+ *
+ * <p>The container does not deliver these events while the servlet that started async is still in its
+ * {@code service} method, so {@link #attach} always runs before any of them.
+ */
+final class PollListener implements AsyncListener, PollResponder {
+  private static final System.Logger LOG = System.getLogger(PollListener.class.getName());
+  private static final Duration LOSER_WAIT = Duration.ofSeconds(10);
+
+  private final AsyncContext async;
+  private final AnswerWriter writer;
+  private final boolean single;
+  private volatile ParkedPoll poll;
+  private volatile boolean completed;
+
+  PollListener(AsyncContext async, AnswerWriter writer, boolean single) {
+    this.async = async;
+    this.writer = writer;
+    this.single = single;
+  }
+
+  void attach(ParkedPoll parked) {
+    this.poll = parked;
+  }
+
+  @Override
+  public void answer(Answer answer) {
+    if (completed) {
+      return;
+    }
+    try {
+      if (!(answer instanceof Answer.ClientGone)) {
+        writer.write((HttpServletResponse) async.getResponse(), answer, single);
+      }
+    } catch (IOException | RuntimeException e) {
+      // The client went away while we wrote: routine for long polls, so not an error.
+      LOG.log(Level.DEBUG, "could not write a poll answer", e);
+    } finally {
+      complete();
+    }
+  }
+
+  @Override
+  public void onTimeout(AsyncEvent event) {
+    end(Answer.Events.empty(poll == null ? null : poll.cursor(), Answer.Reason.TIMEOUT));
+  }
+
+  @Override
+  public void onError(AsyncEvent event) {
+    end(new Answer.ClientGone());
+  }
+
+  @Override
+  public void onComplete(AsyncEvent event) {
+    completed = true;
+    end(new Answer.ClientGone());
+  }
+
+  @Override
+  public void onStartAsync(AsyncEvent event) {
+    // Not re-dispatched: nothing to do.
+  }
+
+  private void end(Answer answer) {
+    ParkedPoll parked = poll;
+    if (parked == null) {
+      complete(); // answered at once, before a poll existed: nothing is parked
+      return;
+    }
+    if (!parked.finish(answer)) {
+      parked.awaitAnswered(LOSER_WAIT);
+    }
+  }
+
+  private void complete() {
+    if (completed) {
+      return;
+    }
+    try {
+      async.complete();
+    } catch (IllegalStateException e) {
+      LOG.log(Level.DEBUG, "request already completed", e);
+    }
+  }
+}
