@@ -20,7 +20,7 @@ import java.time.Duration;
  *       timeout is set a margin later). If it fires anyway, it ends the poll as a timeout.
  *   <li>{@code onError} means the client is gone: the poll ends with nothing written.
  *   <li>{@code onComplete} ends the poll too (a no-op if it already ended), so no path leaves a poll
- *       parked after its request is over.
+ *       parked after its request is over. It never waits.
  * </ul>
  *
  * <p>A callback that loses the race to {@link ParkedPoll#finish} waits until the winner has written and
@@ -80,7 +80,12 @@ final class PollListener implements AsyncListener, PollResponder {
   @Override
   public void onComplete(AsyncEvent event) {
     completed = true;
-    end(new Answer.ClientGone());
+    ParkedPoll parked = poll;
+    if (parked != null) {
+      // Never wait here: the winner may still be inside complete() on its own thread, and once the
+      // request is complete there is nothing left to protect. Ending the poll only cleans it up.
+      parked.finish(new Answer.ClientGone());
+    }
   }
 
   @Override
