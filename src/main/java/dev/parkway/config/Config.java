@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * <p>Each setting is read from the layered {@link ConfigSource} (context init-param, then JNDI {@code
  * java:comp/env}, then {@code -D} system property, then environment variable), else its default here.
  * Every value that breaks a rule is reported together in one {@link ConfigException}; Parkway does not
- * start on a configuration it cannot honour. {@code docs/operations.md} lists every setting.
+ * start on a configuration it cannot honour. The README's "Configuration" section lists every setting.
  */
 public record Config(
     String store,

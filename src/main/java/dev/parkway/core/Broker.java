@@ -69,12 +69,26 @@ public final class Broker implements EventStore.ChangeListener {
   /**
    * Stores an event and schedules the wake-up of every waiter covering its channel.
    *
+   * <p>{@link Published#subscribers()} counts the waiters covering the channel just before the append:
+   * counted after it, the fan-out (already under way on another thread) could have answered some of
+   * them and the count would depend on timing. A repeat of an idempotency key wakes no one and counts 0.
+   *
    * @throws StoreUnavailableException if it could not be stored (then nothing was)
+   * @throws IdempotencyConflictException if the key was used for different data (nothing stored)
    */
   public Published publish(String channel, String data, String idempotencyKey) {
+    int waiting = index.count(channel);
     EventStore.Appended appended = store.append(channel, data, idempotencyKey);
-    (appended.duplicate() ? counters.duplicates : counters.published).increment();
-    return new Published(appended.event(), appended.duplicate(), index.count(channel));
+    if (appended.duplicate()) {
+      if (!appended.event().data().equals(data)) {
+        throw new IdempotencyConflictException(
+            "Idempotency-Key already used on channel " + channel + " for different data");
+      }
+      counters.duplicates.increment();
+      return new Published(appended.event(), true, 0);
+    }
+    counters.published.increment();
+    return new Published(appended.event(), false, waiting);
   }
 
   /**

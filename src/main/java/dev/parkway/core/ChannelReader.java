@@ -29,29 +29,39 @@ public final class ChannelReader {
     this.maxAnswerBytes = maxAnswerBytes;
   }
 
+  /** Retention losses this close before a cursor's issue time still count as a gap (clock steps). */
+  private static final long LOSS_SLACK_MILLIS = 1000;
+
   /**
-   * The cursor a new poll starts from.
-   *
-   * @throws InvalidCursorException for an {@code AfterSeq} past the head (only valid on one channel)
+   * The cursor a new poll starts from. A bare seq past a channel's head cannot be from this epoch (a bare
+   * seq carries none), so it gets a cursor of {@link Cursor#UNKNOWN_EPOCH} and the read reports a gap.
    */
   public Cursor start(Subscription subscription, Start start) {
     if (start instanceof Start.After after) {
       return after.cursor();
     }
+    long issuedAt = store.now(); // before listing channels: anything created later is "after" it
     Map<String, Long> positions = new LinkedHashMap<>();
-    for (String channel : covered(subscription, null)) {
+    String epoch = store.epoch();
+    for (String channel : covered(subscription)) {
+      EventStore.Slice now = store.readAfter(channel, Long.MAX_VALUE, 0);
       long position;
       if (start instanceof Start.Since since) {
         position = store.firstSeqSince(channel, since.millis()) - 1;
+        if (now.lostTimestamp() >= since.millis() && position + 1 <= now.oldest()) {
+          position = Math.min(position, now.oldest() - 2); // matching events were dropped: a gap
+        }
       } else if (start instanceof Start.AfterSeq afterSeq) {
         position = afterSeq.seq();
+        if (position > now.head()) {
+          epoch = Cursor.UNKNOWN_EPOCH;
+        }
       } else {
-        EventStore.Slice now = store.readAfter(channel, Long.MAX_VALUE, 0);
         position = start instanceof Start.Oldest ? now.oldest() - 1 : now.head();
       }
       positions.put(channel, position);
     }
-    return new Cursor(store.epoch(), positions);
+    return new Cursor(epoch, issuedAt, positions);
   }
 
   /**
@@ -60,22 +70,31 @@ public final class ChannelReader {
    * @throws InvalidCursorException if, in the current epoch, the cursor is ahead of a channel's head
    */
   public Batch read(Subscription subscription, Cursor cursor, int limit) {
+    long issuedAt = store.now(); // before listing channels, as in start()
     boolean sameEpoch = cursor.epoch().equals(store.epoch());
     List<Gap> gaps = new ArrayList<>(0);
     List<Event> candidates = new ArrayList<>();
     Map<String, Long> positions = new LinkedHashMap<>();
     Set<String> live = new HashSet<>();
-    Set<String> full = new HashSet<>();
-    for (String channel : covered(subscription, cursor)) {
-      long position = sameEpoch ? cursor.position(channel) : 0;
+    boolean more = false;
+    for (String channel : covered(subscription)) {
+      boolean known = cursor.covers(channel);
+      long position = sameEpoch && known ? cursor.position(channel) : 0;
       EventStore.Slice slice = store.readAfter(channel, position, limit);
       if (sameEpoch && position > slice.head()) {
         throw new InvalidCursorException(
             "cursor is ahead of channel " + channel + " (head " + slice.head() + ")");
       }
-      if (!sameEpoch && cursor.covers(channel)) {
+      if (!sameEpoch && known) {
         // Another epoch: that history is gone, whatever seq the cursor names.
         gaps.add(new Gap(channel, cursor.position(channel) + 1, slice.oldest()));
+        position = slice.oldest() - 1;
+      } else if (!known) {
+        // Created (or re-created, or first matched) after the cursor: every retained event is new,
+        // and only what retention dropped since the cursor was issued is missing.
+        if (slice.lostTimestamp() >= cursor.issuedAt() - LOSS_SLACK_MILLIS && slice.oldest() > 1) {
+          gaps.add(new Gap(channel, slice.oldest() - 1, slice.oldest()));
+        }
         position = slice.oldest() - 1;
       } else if (position + 1 < slice.oldest()) {
         gaps.add(new Gap(channel, position + 1, slice.oldest()));
@@ -86,9 +105,8 @@ public final class ChannelReader {
       }
       positions.put(channel, position);
       candidates.addAll(slice.events());
-      if (slice.events().size() == limit && slice.events().get(limit - 1).seq() < slice.head()) {
-        full.add(channel);
-      }
+      List<Event> read = slice.events();
+      more |= read.size() == limit && read.get(limit - 1).seq() < slice.head();
     }
     if (positions.size() > 1) {
       // Merge channels by time; a stable sort keeps each channel's own seq order.
@@ -97,36 +115,33 @@ public final class ChannelReader {
     List<Event> events = new ArrayList<>(Math.min(limit, candidates.size()));
     long bytes = 0;
     for (Event event : candidates) {
-      if (events.size() == limit || (!events.isEmpty() && bytes + event.jsonBytes().length > maxAnswerBytes)) {
+      int size = event.jsonBytes().length;
+      if (events.size() == limit || (!events.isEmpty() && bytes + size > maxAnswerBytes)) {
+        more = true;
         break;
       }
-      bytes += event.jsonBytes().length;
+      bytes += size;
       events.add(event);
       positions.put(event.channel(), event.seq());
     }
-    boolean more = events.size() < candidates.size() || !full.isEmpty();
-    Cursor next = new Cursor(store.epoch(), positions);
+    // Nothing moved: answer with the very cursor the reader sent (a timeout says "unchanged"). Its older
+    // issue time is still right: no channel it lacks existed before this read began.
+    Cursor next =
+        sameEpoch && positions.equals(cursor.positions())
+            ? cursor
+            : new Cursor(store.epoch(), issuedAt, positions);
     return new Batch(events, next, gaps, more, live);
   }
 
   /**
-   * The channels a read covers, in a stable order: the exact channels, then the channels the cursor
-   * already knows under the patterns (deleted ones included, so their position survives a re-creation),
-   * then the channels that exist under the patterns now.
+   * The channels a read covers, in a stable order: the exact channels, then the channels that exist
+   * under the patterns now. A deleted channel under a pattern drops out of the cursor; if it is created
+   * again it is read as new (see {@link Cursor}), so cursors do not grow with channels long gone.
    */
-  private Set<String> covered(Subscription subscription, Cursor cursor) {
+  private Set<String> covered(Subscription subscription) {
     Set<String> channels = new LinkedHashSet<>(subscription.channels());
-    if (!subscription.prefixes().isEmpty()) {
-      if (cursor != null) {
-        for (String known : cursor.positions().keySet()) {
-          if (subscription.matches(known)) {
-            channels.add(known);
-          }
-        }
-      }
-      for (String prefix : subscription.prefixes()) {
-        channels.addAll(store.channelsUnder(prefix));
-      }
+    for (String prefix : subscription.prefixes()) {
+      channels.addAll(store.channelsUnder(prefix));
     }
     return channels;
   }

@@ -56,6 +56,14 @@ public interface EventStore extends AutoCloseable {
   /** Sets the one listener told of appends and deletions. Called once, before any append. */
   void setListener(ChangeListener listener);
 
+  /**
+   * The store's clock, in epoch milliseconds: the clock event timestamps come from. Cursors record it
+   * so that "published after this cursor" can be decided against event timestamps.
+   */
+  default long now() {
+    return System.currentTimeMillis();
+  }
+
   /** Whether the store can serve requests now (for {@code /health}). */
   default boolean healthy() {
     return true;
@@ -77,9 +85,17 @@ public interface EventStore extends AutoCloseable {
   /**
    * A read: the events found, and the channel's state at the time of the read. {@code oldest} is the seq
    * of the oldest retained event, or {@code head + 1} when none is retained; {@code exists} is false for a
-   * channel never published to, or deleted.
+   * channel never published to, or deleted. {@code lostTimestamp} is the timestamp of the newest event
+   * retention dropped (not deleted, not acknowledged), or {@link #NOTHING_LOST}: it lets a reader that
+   * asks by time ({@code since=}, or a channel created after its cursor) tell that it missed something.
    */
-  record Slice(List<Event> events, long oldest, long head, boolean exists) {}
+  record Slice(List<Event> events, long oldest, long head, boolean exists, long lostTimestamp) {
+    public static final long NOTHING_LOST = Long.MIN_VALUE;
+
+    public Slice(List<Event> events, long oldest, long head, boolean exists) {
+      this(events, oldest, head, exists, NOTHING_LOST);
+    }
+  }
 
   /** A channel's state. */
   record ChannelStats(long head, long oldest, int buffered) {}

@@ -70,6 +70,11 @@ public final class EmbeddedParkway implements AutoCloseable {
       settings.forEach(context::addParameter);
 
       tomcat.start();
+      if (!connector.getState().isAvailable() || connector.getLocalPort() < 0) {
+        tomcat.stop();
+        tomcat.destroy();
+        throw new IllegalStateException("could not listen on " + address + ":" + port + " (in use?)");
+      }
       if (!context.getState().isAvailable()) {
         tomcat.stop();
         tomcat.destroy();

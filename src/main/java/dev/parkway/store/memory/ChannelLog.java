@@ -24,6 +24,8 @@ final class ChannelLog {
   private final LinkedHashMap<String, Event> keys = new LinkedHashMap<>();
   private long head;
   private long lastTimestamp;
+  /** Timestamp of the newest event retention dropped; see {@link Slice#lostTimestamp()}. */
+  private long lostTimestamp = Slice.NOTHING_LOST;
   private boolean live;
 
   ChannelLog(String channel) {
@@ -46,7 +48,7 @@ final class ChannelLog {
     live = true;
     ring.add(event);
     while (ring.size() > retention.maxCount()) {
-      ring.removeOldest();
+      dropOldest();
     }
     trimAged(now, retention);
     if (key != null) {
@@ -60,7 +62,7 @@ final class ChannelLog {
     long oldest = oldestSeq();
     int from = (int) Math.max(0, afterSeq + 1 - oldest);
     List<Event> events = afterSeq >= head ? List.of() : ring.copy(from, max);
-    return new Slice(events, oldest, head, live);
+    return new Slice(events, oldest, head, live, lostTimestamp);
   }
 
   synchronized long firstSeqSince(long millis, long now, Retention retention) {
@@ -81,6 +83,7 @@ final class ChannelLog {
     live = false;
     ring.clear();
     keys.clear();
+    lostTimestamp = Slice.NOTHING_LOST; // deleted, not lost: a re-created channel starts clean
     return existed;
   }
 
@@ -104,8 +107,13 @@ final class ChannelLog {
     }
     long cutoff = now - retention.maxAge().toMillis();
     while (ring.size() > 0 && ring.oldest().timestamp() < cutoff) {
-      ring.removeOldest();
+      dropOldest();
     }
+  }
+
+  private void dropOldest() {
+    lostTimestamp = ring.oldest().timestamp();
+    ring.removeOldest();
   }
 
   private void expireKeys(long now, Retention retention) {

@@ -41,6 +41,11 @@ public final class RingBufferStore implements EventStore {
   }
 
   @Override
+  public long now() {
+    return clock.millis();
+  }
+
+  @Override
   public Appended append(String channel, String data, String idempotencyKey) {
     ChannelLog log = logs.computeIfAbsent(channel, ChannelLog::new);
     Appended appended = log.append(data, idempotencyKey, clock.millis(), retention);

@@ -1,5 +1,6 @@
 package dev.parkway.transport.http;
 
+import dev.parkway.core.IdempotencyConflictException;
 import dev.parkway.core.InvalidCursorException;
 import dev.parkway.core.StoreUnavailableException;
 import jakarta.servlet.http.HttpServlet;
@@ -39,9 +40,13 @@ abstract class ApiServlet extends HttpServlet {
       refuse(req, resp, e);
     } catch (InvalidCursorException e) {
       refuse(req, resp, ApiException.badRequest("invalid_cursor", e.getMessage()));
+    } catch (IdempotencyConflictException e) {
+      refuse(req, resp, new ApiException(422, "idempotency_key_reused", e.getMessage()));
     } catch (StoreUnavailableException e) {
       LOG.log(Level.WARNING, "store unavailable: " + e.getMessage());
-      refuse(req, resp, storeUnavailable());
+      refuse(req, resp, storeUnavailable(req.getMethod().equals("POST")
+          ? "the event could not be stored; nothing was stored"
+          : "the store cannot be reached; try again shortly"));
     } catch (IOException e) {
       LOG.log(Level.DEBUG, "client went away", e);
     } catch (RuntimeException e) {
@@ -50,12 +55,8 @@ abstract class ApiServlet extends HttpServlet {
     }
   }
 
-  static ApiException storeUnavailable() {
-    return new ApiException(
-        503,
-        "store_unavailable",
-        "the event could not be stored; nothing was stored",
-        Map.of("Retry-After", "1"));
+  static ApiException storeUnavailable(String message) {
+    return new ApiException(503, "store_unavailable", message, Map.of("Retry-After", "1"));
   }
 
   static ApiException methodNotAllowed(String allow) {

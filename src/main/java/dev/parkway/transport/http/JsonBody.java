@@ -84,12 +84,12 @@ public final class JsonBody {
     try (JsonParser parser = Json.createParser(new StringReader(text))) {
       parser.next();
       JsonValue value = parser.getValue();
-      if (parser.hasNext()) { // "1 2": one value, then more
-        throw ApiException.badRequest("invalid_json", "the body holds more than one JSON value");
+      if (parser.hasNext()) { // "1 2": one value, then more (Parsson usually throws here instead)
+        throw new JsonException("trailing content");
       }
       return value;
     } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
-      throw ApiException.badRequest("invalid_json", "the body is not valid JSON");
+      throw ApiException.badRequest("invalid_json", "the body is not one valid JSON value");
     }
   }
 
