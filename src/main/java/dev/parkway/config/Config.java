@@ -59,10 +59,11 @@ public record Config(
     SettingReader r = new SettingReader(source);
     String store = r.oneOf(STORE, "memory", STORES);
     Duration timeoutMax = r.seconds(POLL_TIMEOUT_MAX, Duration.ofSeconds(120), Duration.ofSeconds(1), DAY);
-    Duration timeoutDefault =
-        r.seconds(POLL_TIMEOUT_DEFAULT, Duration.ofSeconds(25), Duration.ZERO, DAY);
+    // A built-in default never exceeds a maximum the operator lowered; one they set themselves must fit.
+    Duration builtInTimeout = min(Duration.ofSeconds(25), timeoutMax);
+    Duration timeoutDefault = r.seconds(POLL_TIMEOUT_DEFAULT, builtInTimeout, Duration.ZERO, DAY);
     int limitMax = r.integer(POLL_LIMIT_MAX, 1000, 1, 100_000);
-    int limitDefault = r.integer(POLL_LIMIT_DEFAULT, 100, 1, 100_000);
+    int limitDefault = r.integer(POLL_LIMIT_DEFAULT, Math.min(100, limitMax), 1, 100_000);
     int channelsMax = r.integer(POLL_CHANNELS_MAX, 32, 1, 10_000);
     int answerMaxBytes = r.integer(ANSWER_MAX_BYTES, 1 << 20, 1024, Integer.MAX_VALUE);
     int retentionCount = r.integer(RETENTION_COUNT, 1000, 1, 10_000_000);
@@ -87,6 +88,10 @@ public record Config(
     return new Config(
         store, timeoutDefault, timeoutMax, limitDefault, limitMax, channelsMax, answerMaxBytes,
         retentionCount, retentionAge, dedupe, bodyMax, threads, retryAfter, margin, r.effective());
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** One line per setting, for the start-up log; secrets are already masked. */

@@ -124,10 +124,7 @@ public final class Broker implements EventStore.ChangeListener {
       dispatch(() -> previous.finish(Answer.Events.empty(previous.cursor(), Answer.Reason.SUPERSEDED)));
     }
     index.register(poll);
-    poll.setDeadline(
-        timer.schedule(
-            () -> dispatch(() -> poll.finish(Answer.Events.empty(poll.cursor(), Answer.Reason.TIMEOUT))),
-            request.timeoutMillis()));
+    poll.setDeadline(timer.schedule(() -> dispatch(() -> expire(poll)), request.timeoutMillis()));
     if (closing) {
       // shutdown() began after our first check; it may have iterated the lot before our put.
       poll.finish(new Answer.ShuttingDown());
@@ -214,6 +211,16 @@ public final class Broker implements EventStore.ChangeListener {
     if (!batch.isEmpty()) {
       poll.finish(Answer.Events.of(batch));
     }
+  }
+
+  /**
+   * The deadline: read once more before answering "nothing". Under load, the wake for an event published
+   * just before the deadline may still be queued behind other deliveries; answering with the event
+   * instead of an empty timeout saves the client a round trip (nothing is lost either way).
+   */
+  private void expire(ParkedPoll poll) {
+    check(poll);
+    poll.finish(Answer.Events.empty(poll.cursor(), Answer.Reason.TIMEOUT));
   }
 
   boolean finish(ParkedPoll poll, Answer answer) {

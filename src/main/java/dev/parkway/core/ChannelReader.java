@@ -93,7 +93,7 @@ public final class ChannelReader {
         // Created (or re-created, or first matched) after the cursor: every retained event is new,
         // and only what retention dropped since the cursor was issued is missing.
         if (slice.lostTimestamp() >= cursor.issuedAt() - LOSS_SLACK_MILLIS && slice.oldest() > 1) {
-          gaps.add(new Gap(channel, slice.oldest() - 1, slice.oldest()));
+          gaps.add(new Gap(channel, 1, slice.oldest())); // the reader wanted the channel from its start
         }
         position = slice.oldest() - 1;
       } else if (position + 1 < slice.oldest()) {

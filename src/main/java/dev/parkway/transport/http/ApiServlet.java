@@ -35,6 +35,7 @@ abstract class ApiServlet extends HttpServlet {
   @Override
   protected final void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     try {
+      parseParameters(req);
       handle(req, resp);
     } catch (ApiException e) {
       refuse(req, resp, e);
@@ -52,6 +53,20 @@ abstract class ApiServlet extends HttpServlet {
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, "unexpected failure on " + req.getMethod() + " " + req.getRequestURI(), e);
       refuse(req, resp, new ApiException(500, "internal_error", "the server failed; this is a bug"));
+    }
+  }
+
+  /**
+   * Parses the query once, up front: the container throws {@code IllegalStateException} from its first
+   * {@code getParameter} call for a malformed query ({@code %ZZ}, bad UTF-8, too many parameters), and
+   * that is the client's mistake, not ours.
+   */
+  private static void parseParameters(HttpServletRequest req) {
+    try {
+      req.getParameterMap();
+    } catch (IllegalStateException e) {
+      throw ApiException.badRequest(
+          "invalid_parameter", "the query string is malformed (bad %-encoding or too many parameters)");
     }
   }
 

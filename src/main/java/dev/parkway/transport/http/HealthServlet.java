@@ -5,7 +5,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
-/** {@code GET /health}: 200 {@code {"status":"up"}}, or 503 when the store cannot serve. */
+/** {@code GET|HEAD /health}: 200 {@code {"status":"up"}}, or 503 when the store cannot serve. */
 final class HealthServlet extends ApiServlet {
   private static final long serialVersionUID = 1L;
 
@@ -20,8 +20,8 @@ final class HealthServlet extends ApiServlet {
 
   @Override
   protected void handle(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    if (!req.getMethod().equals("GET")) {
-      throw methodNotAllowed("GET");
+    if (!req.getMethod().equals("GET") && !req.getMethod().equals("HEAD")) {
+      throw methodNotAllowed("GET, HEAD");
     }
     if (broker.closing()) {
       throw new ApiException(503, "shutting_down", "the server is stopping");
@@ -29,6 +29,7 @@ final class HealthServlet extends ApiServlet {
     if (!broker.healthy()) {
       throw new ApiException(503, "store_unavailable", "the " + store + " store cannot be reached");
     }
+    // For HEAD the container sends the headers (Content-Length included) and drops the body.
     json.write(resp, 200, new Wire.Health("up", store, broker.parkedCount()));
   }
 }
