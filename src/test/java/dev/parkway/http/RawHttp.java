@@ -1,0 +1,71 @@
+package dev.parkway.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * HTTP/1.1 over a plain socket, for requests no client library will send: a body shorter than its
+ * Content-Length, a chunked body that never ends, a client that vanishes while parked. Not thread-safe;
+ * one connection per instance.
+ */
+final class RawHttp implements AutoCloseable {
+  /** A parsed response: status, headers (names in lower case), body as text. */
+  record Response(int status, Map<String, String> headers, String body) {}
+
+  private final Socket socket;
+
+  RawHttp(int port) throws IOException {
+    socket = new Socket();
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+    socket.setSoTimeout(10_000); // a response that never comes fails the test instead of hanging it
+  }
+
+  RawHttp send(String text) throws IOException {
+    return send(text.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  RawHttp send(byte[] bytes) throws IOException {
+    socket.getOutputStream().write(bytes);
+    socket.getOutputStream().flush();
+    return this;
+  }
+
+  /** Reads one response with a Content-Length body (every Parkway answer has one). */
+  Response read() throws IOException {
+    InputStream in = socket.getInputStream();
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("connection closed before the response head ended: " + head);
+      }
+      head.write(b);
+      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+    }
+    String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+    int status = Integer.parseInt(lines[0].split(" ")[1]);
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      if (colon > 0) {
+        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+      }
+    }
+    int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+    byte[] body = in.readNBytes(length);
+    return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
