@@ -5,6 +5,7 @@ import dev.parkway.config.ConfigSource;
 import dev.parkway.config.JndiSource;
 import dev.parkway.core.Broker;
 import dev.parkway.core.EventStore;
+import dev.parkway.core.Mailboxes;
 import dev.parkway.core.Retention;
 import dev.parkway.core.ScheduledTimer;
 import dev.parkway.store.memory.RingBufferStore;
@@ -64,10 +65,13 @@ public final class Bootstrap implements ServletContextListener {
             TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(),
             daemons("parkway-delivery"));
+    Retention channels =
+        new Retention(config.retentionCount(), config.retentionAge(), config.dedupeWindow());
+    Retention mailboxes =
+        new Retention(config.mailboxCapacity(), config.mailboxTtl(), config.dedupeWindow());
     store =
         new RingBufferStore(
-            new Retention(config.retentionCount(), config.retentionAge(), config.dedupeWindow()),
-            Clock.systemUTC());
+            key -> Mailboxes.isMailboxKey(key) ? mailboxes : channels, Clock.systemUTC());
     broker =
         new Broker(
             store,
@@ -78,7 +82,7 @@ public final class Bootstrap implements ServletContextListener {
     scheduler.scheduleWithFixedDelay(
         this::trim, TRIM_INTERVAL_MILLIS, TRIM_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
 
-    HttpRoutes.register(ctx, broker, config, new JsonWriter(jsonb));
+    HttpRoutes.register(ctx, broker, new Mailboxes(broker), config, new JsonWriter(jsonb));
     ctx.setAttribute(Broker.class.getName(), broker);
     LOG.log(Level.INFO, "Parkway started: " + config.store() + " store, epoch " + store.epoch());
   }

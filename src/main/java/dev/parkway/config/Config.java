@@ -26,6 +26,8 @@ public record Config(
     int retentionCount,
     Duration retentionAge,
     Duration dedupeWindow,
+    int mailboxCapacity,
+    Duration mailboxTtl,
     int bodyMax,
     int deliveryThreads,
     Duration shutdownRetryAfter,
@@ -42,6 +44,8 @@ public record Config(
   public static final String RETENTION_COUNT = "parkway.channel.retention.count";
   public static final String RETENTION_AGE = "parkway.channel.retention.age";
   public static final String DEDUPE_WINDOW = "parkway.idempotency.window";
+  public static final String MAILBOX_CAPACITY = "parkway.mailbox.capacity";
+  public static final String MAILBOX_TTL = "parkway.mailbox.ttl";
   public static final String BODY_MAX = "parkway.body.max";
   public static final String DELIVERY_THREADS = "parkway.delivery.threads";
   public static final String SHUTDOWN_RETRY_AFTER = "parkway.shutdown.retry-after";
@@ -70,6 +74,9 @@ public record Config(
     Duration retentionAge =
         r.seconds(RETENTION_AGE, Duration.ofHours(1), Duration.ZERO, Duration.ofDays(3650));
     Duration dedupe = r.seconds(DEDUPE_WINDOW, Duration.ofMinutes(10), Duration.ZERO, DAY);
+    int mailboxCapacity = r.integer(MAILBOX_CAPACITY, 1000, 1, 10_000_000);
+    Duration mailboxTtl =
+        r.seconds(MAILBOX_TTL, Duration.ofHours(1), Duration.ZERO, Duration.ofDays(3650));
     int bodyMax = r.integer(BODY_MAX, 64 * 1024, 16, 64 * 1024 * 1024);
     int threads =
         r.integer(DELIVERY_THREADS, Runtime.getRuntime().availableProcessors(), 1, 1024);
@@ -87,7 +94,8 @@ public record Config(
     r.check();
     return new Config(
         store, timeoutDefault, timeoutMax, limitDefault, limitMax, channelsMax, answerMaxBytes,
-        retentionCount, retentionAge, dedupe, bodyMax, threads, retryAfter, margin, r.effective());
+        retentionCount, retentionAge, dedupe, mailboxCapacity, mailboxTtl, bodyMax, threads,
+        retryAfter, margin, r.effective());
   }
 
   private static Duration min(Duration a, Duration b) {

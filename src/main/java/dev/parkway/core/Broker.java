@@ -134,6 +134,16 @@ public final class Broker implements EventStore.ChangeListener {
     return poll;
   }
 
+  /** See {@link EventStore#acknowledge}. */
+  public long acknowledge(String channel, long upToSeq) {
+    return store.acknowledge(channel, upToSeq);
+  }
+
+  /** The store's epoch. */
+  public String epoch() {
+    return store.epoch();
+  }
+
   /** Deletes a channel; waiters that named it are answered {@link Answer.ChannelDeleted}. */
   public boolean delete(String channel) {
     return store.delete(channel);

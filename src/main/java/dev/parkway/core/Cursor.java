@@ -128,7 +128,7 @@ public final class Cursor {
     for (int i = 2; i < parts.length; i++) {
       int eq = parts[i].lastIndexOf('=');
       String channel = eq < 0 ? "" : parts[i].substring(0, eq);
-      if (!Names.isChannel(channel)) {
+      if (!Names.isChannel(channel) && !Mailboxes.isValidKey(channel)) {
         throw new InvalidCursorException("cursor is not one this server issued");
       }
       long seq;

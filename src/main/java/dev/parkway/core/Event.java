@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
  * created, and then written as-is to every poller and stream that receives it: a fan-out to ten thousand
  * waiters encodes the event once, not ten thousand times. Channel names need no JSON escaping (their
  * alphabet has no quote, backslash or control character) and {@code data} is already valid JSON.
+ *
+ * <p>A mailbox message (its key is {@code @client}, see {@link Mailboxes}) renders as {@code
+ * {"client":..,"seq":..,"timestamp":..,"data":..}}.
  */
 public final class Event {
   private final String channel;
@@ -25,9 +28,9 @@ public final class Event {
     this.timestamp = timestamp;
     this.data = data;
     this.json =
-        "{\"channel\":\""
-            + channel
-            + "\",\"seq\":"
+        "{"
+            + Mailboxes.jsonOwner(channel)
+            + ",\"seq\":"
             + seq
             + ",\"timestamp\":"
             + timestamp

@@ -44,6 +44,15 @@ public interface EventStore extends AutoCloseable {
   /** The channel's head, oldest and count, or empty if the channel does not exist. */
   Optional<ChannelStats> stats(String channel);
 
+  /**
+   * Drops the channel's events up to and including {@code upToSeq} because a reader has them (mailbox
+   * acknowledgement). Not a loss: no gap is reported for them. An {@code upToSeq} past the head is
+   * ignored. Returns the highest seq acknowledged so far on this channel.
+   */
+  default long acknowledge(String channel, long upToSeq) {
+    throw new UnsupportedOperationException("this store does not support acknowledgements");
+  }
+
   /** Deletes the channel's events; its head is kept so seq is never reused. True if it existed. */
   boolean delete(String channel);
 

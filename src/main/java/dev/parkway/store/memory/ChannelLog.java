@@ -26,6 +26,8 @@ final class ChannelLog {
   private long lastTimestamp;
   /** Timestamp of the newest event retention dropped; see {@link Slice#lostTimestamp()}. */
   private long lostTimestamp = Slice.NOTHING_LOST;
+  /** The highest seq a reader acknowledged (mailboxes). */
+  private long ackedThrough;
   private boolean live;
 
   ChannelLog(String channel) {
@@ -76,6 +78,16 @@ final class ChannelLog {
     }
     trimAged(now, retention);
     return new ChannelStats(head, oldestSeq(), ring.size());
+  }
+
+  synchronized long acknowledge(long upToSeq) {
+    if (upToSeq <= head) {
+      while (ring.size() > 0 && ring.oldest().seq() <= upToSeq) {
+        ring.removeOldest(); // acknowledged, not lost: lostTimestamp stays
+      }
+      ackedThrough = Math.max(ackedThrough, upToSeq);
+    }
+    return ackedThrough;
   }
 
   synchronized boolean delete() {

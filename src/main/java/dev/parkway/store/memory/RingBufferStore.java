@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Function;
 
 /**
  * The in-memory store: one {@link ChannelLog} per channel in a sorted concurrent map (so a wildcard finds
@@ -18,7 +19,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class RingBufferStore implements EventStore {
   private final ConcurrentSkipListMap<String, ChannelLog> logs = new ConcurrentSkipListMap<>();
-  private final Retention retention;
+  private final Function<String, Retention> retention;
   private final Clock clock;
   private final String epoch;
   private volatile ChangeListener listener = new ChangeListener() {
@@ -29,7 +30,13 @@ public final class RingBufferStore implements EventStore {
     public void deleted(String channel) {}
   };
 
+  /** One retention rule for every channel. */
   public RingBufferStore(Retention retention, Clock clock) {
+    this(channel -> retention, clock);
+  }
+
+  /** A retention rule chosen per channel (mailboxes keep their own capacity and TTL). */
+  public RingBufferStore(Function<String, Retention> retention, Clock clock) {
     this.retention = retention;
     this.clock = clock;
     this.epoch = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -48,7 +55,7 @@ public final class RingBufferStore implements EventStore {
   @Override
   public Appended append(String channel, String data, String idempotencyKey) {
     ChannelLog log = logs.computeIfAbsent(channel, ChannelLog::new);
-    Appended appended = log.append(data, idempotencyKey, clock.millis(), retention);
+    Appended appended = log.append(data, idempotencyKey, clock.millis(), retention.apply(channel));
     if (!appended.duplicate()) {
       listener.appended(channel, appended.event().seq());
     }
@@ -61,19 +68,25 @@ public final class RingBufferStore implements EventStore {
     if (log == null) {
       return new Slice(List.of(), 1, 0, false);
     }
-    return log.readAfter(afterSeq, max, clock.millis(), retention);
+    return log.readAfter(afterSeq, max, clock.millis(), retention.apply(channel));
   }
 
   @Override
   public long firstSeqSince(String channel, long sinceMillis) {
     ChannelLog log = logs.get(channel);
-    return log == null ? 1 : log.firstSeqSince(sinceMillis, clock.millis(), retention);
+    return log == null ? 1 : log.firstSeqSince(sinceMillis, clock.millis(), retention.apply(channel));
   }
 
   @Override
   public Optional<ChannelStats> stats(String channel) {
     ChannelLog log = logs.get(channel);
-    return log == null ? Optional.empty() : Optional.ofNullable(log.stats(clock.millis(), retention));
+    return log == null ? Optional.empty() : Optional.ofNullable(log.stats(clock.millis(), retention.apply(channel)));
+  }
+
+  @Override
+  public long acknowledge(String channel, long upToSeq) {
+    ChannelLog log = logs.get(channel);
+    return log == null ? 0 : log.acknowledge(upToSeq);
   }
 
   @Override
@@ -102,7 +115,7 @@ public final class RingBufferStore implements EventStore {
   @Override
   public void trimExpired() {
     long now = clock.millis();
-    logs.values().forEach(log -> log.trimExpired(now, retention));
+    logs.forEach((channel, log) -> log.trimExpired(now, retention.apply(channel)));
   }
 
   @Override

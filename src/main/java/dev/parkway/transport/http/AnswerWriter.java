@@ -3,6 +3,7 @@ package dev.parkway.transport.http;
 import dev.parkway.core.Answer;
 import dev.parkway.core.Event;
 import dev.parkway.core.Gap;
+import dev.parkway.core.Mailboxes;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,10 +32,14 @@ public final class AnswerWriter {
   }
 
   /**
-   * Writes {@code answer}. {@code single} selects the one-channel form of gaps ({@code "gap": {...}})
-   * over the many-channel form ({@code "gaps": [...]}).
+   * The native format. {@code single} selects the one-channel form of gaps ({@code "gap": {...}}) over
+   * the many-channel form ({@code "gaps": [...]}).
    */
-  public void write(HttpServletResponse resp, Answer answer, boolean single) throws IOException {
+  public AnswerFormat format(boolean single) {
+    return (resp, answer) -> write(resp, answer, single);
+  }
+
+  void write(HttpServletResponse resp, Answer answer, boolean single) throws IOException {
     if (answer instanceof Answer.Events events) {
       JsonWriter.writeRaw(resp, 200, encode(events, single));
     } else if (answer instanceof Answer.ChannelDeleted deleted) {
@@ -47,7 +52,7 @@ public final class AnswerWriter {
   }
 
   /** 503 {@code shutting_down} with a jittered {@code Retry-After}, so clients do not return at once. */
-  ApiException shuttingDown() {
+  public ApiException shuttingDown() {
     long max = Math.max(1, retryAfterMax.toSeconds());
     long seconds = ThreadLocalRandom.current().nextLong(1, max + 1);
     return new ApiException(
@@ -101,8 +106,8 @@ public final class AnswerWriter {
   }
 
   private static void gap(StringBuilder sb, Gap gap) {
-    sb.append("{\"channel\":\"").append(gap.channel())
-        .append("\",\"requested\":").append(gap.requested())
+    sb.append('{').append(Mailboxes.jsonOwner(gap.channel()))
+        .append(",\"requested\":").append(gap.requested())
         .append(",\"oldest\":").append(gap.oldest()).append('}');
   }
 }

@@ -2,6 +2,7 @@ package dev.parkway.transport.http;
 
 import dev.parkway.config.Config;
 import dev.parkway.core.Broker;
+import dev.parkway.core.Mailboxes;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRegistration;
 
@@ -12,12 +13,18 @@ import jakarta.servlet.ServletRegistration;
 public final class HttpRoutes {
   private HttpRoutes() {}
 
-  public static void register(ServletContext ctx, Broker broker, Config config, JsonWriter json) {
+  public static void register(
+      ServletContext ctx, Broker broker, Mailboxes mailboxes, Config config, JsonWriter json) {
     PollQuery query = new PollQuery(config);
     AnswerWriter answers = new AnswerWriter(json, config.shutdownRetryAfter());
     PollHandler polls = new PollHandler(broker, answers, config.containerTimeoutMargin());
     JsonBody body = new JsonBody(config.bodyMax());
     add(ctx, "parkway-channels", new ChannelServlet(broker, query, polls, body, json), "/channels/*");
+    add(
+        ctx,
+        "parkway-mailboxes",
+        new MailboxServlet(mailboxes, query, polls, body, answers, json),
+        "/clients/*");
     add(ctx, "parkway-poll", new MultiPollServlet(query, polls, json), "/poll");
     add(ctx, "parkway-health", new HealthServlet(broker, config.store(), json), "/health");
   }

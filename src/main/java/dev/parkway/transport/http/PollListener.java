@@ -35,15 +35,13 @@ final class PollListener implements AsyncListener, PollResponder {
   private static final Duration LOSER_WAIT = Duration.ofSeconds(10);
 
   private final AsyncContext async;
-  private final AnswerWriter writer;
-  private final boolean single;
+  private final AnswerFormat format;
   private volatile ParkedPoll poll;
   private volatile boolean completed;
 
-  PollListener(AsyncContext async, AnswerWriter writer, boolean single) {
+  PollListener(AsyncContext async, AnswerFormat format) {
     this.async = async;
-    this.writer = writer;
-    this.single = single;
+    this.format = format;
   }
 
   void attach(ParkedPoll parked) {
@@ -57,7 +55,7 @@ final class PollListener implements AsyncListener, PollResponder {
     }
     try {
       if (!(answer instanceof Answer.ClientGone)) {
-        writer.write((HttpServletResponse) async.getResponse(), answer, single);
+        format.write((HttpServletResponse) async.getResponse(), answer);
       }
     } catch (IOException | RuntimeException e) {
       // The client went away while we wrote: routine for long polls, so not an error.

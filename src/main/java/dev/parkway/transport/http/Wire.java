@@ -16,6 +16,9 @@ public final class Wire {
   @JsonbPropertyOrder({"channel", "seq", "timestamp", "subscribers"})
   public record Published(String channel, long seq, long timestamp, int subscribers) {}
 
+  @JsonbPropertyOrder({"client", "seq", "timestamp", "waiting"})
+  public record Queued(String client, long seq, long timestamp, boolean waiting) {}
+
   @JsonbPropertyOrder({"channel", "head", "oldest", "buffered", "subscribers"})
   public record ChannelInfo(String channel, long head, long oldest, int buffered, int subscribers) {}
 
