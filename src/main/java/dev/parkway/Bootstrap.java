@@ -1,5 +1,7 @@
 package dev.parkway;
 
+import dev.parkway.compat.CompatContext;
+import dev.parkway.compat.CompatRoutes;
 import dev.parkway.config.Config;
 import dev.parkway.config.ConfigSource;
 import dev.parkway.config.JndiSource;
@@ -11,6 +13,8 @@ import dev.parkway.core.ScheduledTimer;
 import dev.parkway.store.memory.RingBufferStore;
 import dev.parkway.transport.http.HttpRoutes;
 import dev.parkway.transport.http.JsonWriter;
+import dev.parkway.transport.http.StreamHandler;
+import dev.parkway.transport.sse.SseRoutes;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.servlet.ServletContext;
@@ -67,22 +71,30 @@ public final class Bootstrap implements ServletContextListener {
             daemons("parkway-delivery"));
     Retention channels =
         new Retention(config.retentionCount(), config.retentionAge(), config.dedupeWindow());
-    Retention mailboxes =
+    Retention queues =
         new Retention(config.mailboxCapacity(), config.mailboxTtl(), config.dedupeWindow());
     store =
         new RingBufferStore(
-            key -> Mailboxes.isMailboxKey(key) ? mailboxes : channels, Clock.systemUTC());
+            key -> Mailboxes.isMailboxKey(key) ? queues : channels, Clock.systemUTC());
+    ScheduledTimer timer = new ScheduledTimer(scheduler);
     broker =
         new Broker(
             store,
-            new ScheduledTimer(scheduler),
+            timer,
             delivery,
             config.deliveryThreads(),
             config.answerMaxBytes());
     scheduler.scheduleWithFixedDelay(
         this::trim, TRIM_INTERVAL_MILLIS, TRIM_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
 
-    HttpRoutes.register(ctx, broker, new Mailboxes(broker), config, new JsonWriter(jsonb));
+    Mailboxes mailboxes = new Mailboxes(broker);
+    JsonWriter json = new JsonWriter(jsonb);
+    StreamHandler streams = SseRoutes.register(ctx, broker, config, timer);
+    HttpRoutes.Shared shared = HttpRoutes.register(ctx, broker, mailboxes, config, json, streams);
+    CompatRoutes.register(
+        ctx,
+        new CompatContext(
+            broker, mailboxes, config, shared.polls(), shared.body(), json, jsonb, timer));
     ctx.setAttribute(Broker.class.getName(), broker);
     LOG.log(Level.INFO, "Parkway started: " + config.store() + " store, epoch " + store.epoch());
   }

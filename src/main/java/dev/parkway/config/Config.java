@@ -3,6 +3,7 @@ package dev.parkway.config;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -32,6 +33,8 @@ public record Config(
     int deliveryThreads,
     Duration shutdownRetryAfter,
     Duration containerTimeoutMargin,
+    Sse sse,
+    Compat compat,
     Map<String, String> effective) {
 
   public static final String STORE = "parkway.store";
@@ -50,6 +53,13 @@ public record Config(
   public static final String DELIVERY_THREADS = "parkway.delivery.threads";
   public static final String SHUTDOWN_RETRY_AFTER = "parkway.shutdown.retry-after";
   public static final String CONTAINER_TIMEOUT_MARGIN = "parkway.poll.container-margin";
+
+  public static final String SSE_HEARTBEAT = "parkway.sse.heartbeat";
+  public static final String SSE_BUFFER_MAX = "parkway.sse.buffer.max";
+  public static final String COMPAT = "parkway.compat";
+
+  /** The compatibility routes, by the name {@code parkway.compat} lists them with. */
+  public static final List<String> COMPAT_ROUTES = List.of("gin", "node", "broadcast", "golongpoll", "chat");
 
   private static final Set<String> STORES = Set.of("memory");
   private static final Duration DAY = Duration.ofDays(1);
@@ -84,6 +94,11 @@ public record Config(
         r.seconds(SHUTDOWN_RETRY_AFTER, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(1));
     Duration margin =
         r.seconds(CONTAINER_TIMEOUT_MARGIN, Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(10));
+    Sse sse =
+        new Sse(
+            r.seconds(SSE_HEARTBEAT, Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofSeconds(15)),
+            r.integer(SSE_BUFFER_MAX, 256 * 1024, 1024, 64 * 1024 * 1024));
+    Compat compat = Compat.load(r);
     r.require(
         timeoutDefault.compareTo(timeoutMax) <= 0,
         POLL_TIMEOUT_DEFAULT + " (" + SettingReader.format(timeoutDefault) + ") must not exceed "
@@ -95,7 +110,79 @@ public record Config(
     return new Config(
         store, timeoutDefault, timeoutMax, limitDefault, limitMax, channelsMax, answerMaxBytes,
         retentionCount, retentionAge, dedupe, mailboxCapacity, mailboxTtl, bodyMax, threads,
-        retryAfter, margin, r.effective());
+        retryAfter, margin, sse, compat, r.effective());
+  }
+
+  /**
+   * SSE streams: a comment heartbeat at least every {@code heartbeat} (15 s at most), and at most
+   * {@code bufferMax} bytes waiting to be written to one stream before it is closed as too slow.
+   */
+  public record Sse(Duration heartbeat, int bufferMax) {}
+
+  /**
+   * The compatibility routes (docs/compatibility.md): which are mounted, under which path prefix
+   * ({@code parkway.compat.<name>.path}, default none), and their own settings.
+   */
+  public record Compat(
+      Set<String> enabled,
+      Map<String, String> paths,
+      Duration ginTimeout,
+      String broadcastChannel,
+      Duration broadcastTimeout,
+      String chatChannel,
+      Duration chatTimeout,
+      int golongpollTimeoutMax) {
+
+    public boolean on(String name) {
+      return enabled.contains(name);
+    }
+
+    /** The prefix a route's paths are mounted under: "" or "/something". */
+    public String path(String name) {
+      return paths.getOrDefault(name, "");
+    }
+
+    static Compat load(SettingReader r) {
+      String list = r.text(COMPAT, String.join(",", COMPAT_ROUTES));
+      Set<String> enabled = new java.util.LinkedHashSet<>();
+      if (!list.equalsIgnoreCase("none")) {
+        for (String name : list.split(",")) {
+          String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+          if (COMPAT_ROUTES.contains(n)) {
+            enabled.add(n);
+          } else if (!n.isEmpty()) {
+            r.problem(COMPAT, list, "names routes from " + String.join(", ", COMPAT_ROUTES) + " (or none)");
+          }
+        }
+      }
+      Map<String, String> paths = new LinkedHashMap<>();
+      for (String name : COMPAT_ROUTES) {
+        String key = COMPAT + "." + name + ".path";
+        String path = r.text(key, "");
+        if (!path.isEmpty() && !path.matches("(/[A-Za-z0-9._~-]+)+")) {
+          r.problem(key, path, "must be empty or a path prefix such as /legacy");
+        }
+        paths.put(name, path);
+      }
+      Duration minute = Duration.ofMinutes(10);
+      return new Compat(
+          Set.copyOf(enabled),
+          paths,
+          r.seconds(COMPAT + ".gin.timeout", Duration.ofSeconds(30), Duration.ofMillis(1), minute),
+          channelName(r, COMPAT + ".broadcast.channel", "broadcast"),
+          r.seconds(COMPAT + ".broadcast.timeout", Duration.ofSeconds(30), Duration.ofMillis(1), minute),
+          channelName(r, COMPAT + ".chat.channel", "chat"),
+          r.seconds(COMPAT + ".chat.timeout", Duration.ofSeconds(10), Duration.ofMillis(1), minute),
+          r.integer(COMPAT + ".golongpoll.timeout.max", 110, 1, 3600));
+    }
+
+    private static String channelName(SettingReader r, String key, String fallback) {
+      String name = r.text(key, fallback);
+      if (!dev.parkway.core.Names.isChannel(name)) {
+        r.problem(key, name, "must be a channel name (1-200 of A-Z a-z 0-9 . _ : -)");
+      }
+      return name;
+    }
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -47,6 +47,8 @@ public final class Broker implements EventStore.ChangeListener {
   private final int deliveryThreads;
   private final WaiterIndex index = new WaiterIndex();
   private final ConcurrentHashMap<String, ParkedPoll> parked = new ConcurrentHashMap<>();
+  /** Long-lived waiters (streams), told of shutdown. */
+  private final Set<Waiter> watchers = ConcurrentHashMap.newKeySet();
   private final AtomicLong anonymousIds = new AtomicLong();
   private final Counters counters = new Counters();
   private volatile boolean closing;
@@ -134,6 +136,49 @@ public final class Broker implements EventStore.ChangeListener {
     return poll;
   }
 
+  /**
+   * Registers a long-lived waiter (an SSE stream). Register, then read after your cursor, as polls do
+   * (see the class comment): a wake may then arrive for events you already read, which is harmless.
+   */
+  public void watch(Waiter waiter) {
+    watchers.add(waiter);
+    index.register(waiter);
+    if (closing) {
+      unwatch(waiter);
+      waiter.onShutdown();
+    }
+  }
+
+  public void unwatch(Waiter waiter) {
+    index.unregister(waiter);
+    watchers.remove(waiter);
+  }
+
+  /** Open streams (waiters registered with {@link #watch}). */
+  public int watcherCount() {
+    return watchers.size();
+  }
+
+  /** Where a new reader of {@code subscription} starts; see {@link ChannelReader#start}. */
+  public Cursor start(Subscription subscription, Start start) {
+    return reader.start(subscription, start);
+  }
+
+  /** One read after {@code cursor}; see {@link ChannelReader#read}. */
+  public Batch read(Subscription subscription, Cursor cursor, int limit) {
+    return reader.read(subscription, cursor, limit);
+  }
+
+  /** See {@link EventStore#firstSeqSince}. */
+  public long firstSeqSince(String channel, long sinceMillis) {
+    return store.firstSeqSince(channel, sinceMillis);
+  }
+
+  /** The store's clock; see {@link EventStore#now}. */
+  public long now() {
+    return store.now();
+  }
+
   /** See {@link EventStore#acknowledge}. */
   public long acknowledge(String channel, long upToSeq) {
     return store.acknowledge(channel, upToSeq);
@@ -176,12 +221,17 @@ public final class Broker implements EventStore.ChangeListener {
   }
 
   /**
-   * Refuses new polls and answers every parked one {@link Answer.ShuttingDown}, on the calling thread.
+   * Refuses new polls, answers every parked one {@link Answer.ShuttingDown} and tells every stream to
+   * end, on the calling thread.
    * The executors and the store are stopped by their owner afterwards.
    */
   public void shutdown() {
     closing = true;
     parked.values().forEach(poll -> poll.finish(new Answer.ShuttingDown()));
+    for (Waiter watcher : watchers) {
+      unwatch(watcher);
+      watcher.onShutdown();
+    }
   }
 
   // ---- the store's change listener: called on the publishing thread, so hand off at once ----

@@ -16,4 +16,7 @@ public interface Waiter {
 
   /** A channel this waiter covers was deleted. */
   void onDeleted(String channel);
+
+  /** The server is stopping: end now (a stream closes; parked polls are answered by the broker). */
+  default void onShutdown() {}
 }

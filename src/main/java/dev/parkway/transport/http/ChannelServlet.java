@@ -9,7 +9,8 @@ import java.io.IOException;
 
 /**
  * {@code /channels/*}: publish ({@code POST /channels/{c}}), long-poll ({@code GET /channels/{c}}),
- * describe ({@code GET /channels/{c}/info}) and delete ({@code DELETE /channels/{c}}) one channel.
+ * stream ({@code GET /channels/{c}/stream}, handed to the SSE transport), describe ({@code GET
+ * /channels/{c}/info}) and delete ({@code DELETE /channels/{c}}) one channel.
  */
 final class ChannelServlet extends ApiServlet {
   private static final long serialVersionUID = 1L;
@@ -19,13 +20,21 @@ final class ChannelServlet extends ApiServlet {
   private final transient PollQuery query;
   private final transient PollHandler polls;
   private final transient JsonBody body;
+  private final transient StreamHandler streams;
 
-  ChannelServlet(Broker broker, PollQuery query, PollHandler polls, JsonBody body, JsonWriter json) {
+  ChannelServlet(
+      Broker broker,
+      PollQuery query,
+      PollHandler polls,
+      JsonBody body,
+      StreamHandler streams,
+      JsonWriter json) {
     super(json);
     this.broker = broker;
     this.query = query;
     this.polls = polls;
     this.body = body;
+    this.streams = streams;
   }
 
   @Override
@@ -44,6 +53,11 @@ final class ChannelServlet extends ApiServlet {
         case "DELETE" -> delete(resp, channel);
         default -> throw methodNotAllowed("GET, POST, DELETE");
       }
+    } else if (parts.length == 2 && parts[1].equals("stream") && streams != null) {
+      if (!method.equals("GET")) {
+        throw methodNotAllowed("GET");
+      }
+      streams.open(req, resp, Subscription.of(channel));
     } else if (parts.length == 2 && parts[1].equals("info")) {
       if (!method.equals("GET")) {
         throw methodNotAllowed("GET");

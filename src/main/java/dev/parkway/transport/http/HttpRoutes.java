@@ -13,13 +13,21 @@ import jakarta.servlet.ServletRegistration;
 public final class HttpRoutes {
   private HttpRoutes() {}
 
-  public static void register(
-      ServletContext ctx, Broker broker, Mailboxes mailboxes, Config config, JsonWriter json) {
+  /** What the other route families (compatibility) reuse from the native API. */
+  public record Shared(PollHandler polls, JsonBody body) {}
+
+  public static Shared register(
+      ServletContext ctx,
+      Broker broker,
+      Mailboxes mailboxes,
+      Config config,
+      JsonWriter json,
+      StreamHandler streams) {
     PollQuery query = new PollQuery(config);
     AnswerWriter answers = new AnswerWriter(json, config.shutdownRetryAfter());
     PollHandler polls = new PollHandler(broker, answers, config.containerTimeoutMargin());
     JsonBody body = new JsonBody(config.bodyMax());
-    add(ctx, "parkway-channels", new ChannelServlet(broker, query, polls, body, json), "/channels/*");
+    add(ctx, "parkway-channels", new ChannelServlet(broker, query, polls, body, streams, json), "/channels/*");
     add(
         ctx,
         "parkway-mailboxes",
@@ -27,6 +35,7 @@ public final class HttpRoutes {
         "/clients/*");
     add(ctx, "parkway-poll", new MultiPollServlet(query, polls, json), "/poll");
     add(ctx, "parkway-health", new HealthServlet(broker, config.store(), json), "/health");
+    return new Shared(polls, body);
   }
 
   private static void add(ServletContext ctx, String name, ApiServlet servlet, String mapping) {

@@ -18,21 +18,21 @@ public final class JsonWriter {
   }
 
   /** Headers on every API answer: never cached, never sniffed. */
-  static void commonHeaders(HttpServletResponse resp) {
+  public static void commonHeaders(HttpServletResponse resp) {
     resp.setHeader("Cache-Control", "no-store");
     resp.setHeader("X-Content-Type-Options", "nosniff");
   }
 
-  void write(HttpServletResponse resp, int status, Object body) throws IOException {
+  public void write(HttpServletResponse resp, int status, Object body) throws IOException {
     writeRaw(resp, status, jsonb.toJson(body).getBytes(StandardCharsets.UTF_8));
   }
 
-  void error(HttpServletResponse resp, ApiException e) throws IOException {
+  public void error(HttpServletResponse resp, ApiException e) throws IOException {
     e.headers().forEach(resp::setHeader);
     write(resp, e.status(), new Wire.Error(e.code(), e.getMessage()));
   }
 
-  static void writeRaw(HttpServletResponse resp, int status, byte[] json) throws IOException {
+  public static void writeRaw(HttpServletResponse resp, int status, byte[] json) throws IOException {
     resp.setStatus(status);
     commonHeaders(resp);
     resp.setContentType(JSON);
