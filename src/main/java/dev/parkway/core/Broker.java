@@ -126,6 +126,13 @@ public final class Broker implements EventStore.ChangeListener {
       dispatch(() -> previous.finish(Answer.Events.empty(previous.cursor(), Answer.Reason.SUPERSEDED)));
     }
     index.register(poll);
+    if (poll.isFinished()) {
+      // Superseded or swept by shutdown between put() and register(): finish() has already
+      // unregistered, possibly before we registered. Whichever of the two computes on an index bin
+      // runs second sees the other's writes, so either finish() removed us or we remove ourselves.
+      index.unregister(poll);
+      return poll;
+    }
     poll.setDeadline(timer.schedule(() -> dispatch(() -> expire(poll)), request.timeoutMillis()));
     if (closing) {
       // shutdown() began after our first check; it may have iterated the lot before our put.
