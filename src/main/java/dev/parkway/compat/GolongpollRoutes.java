@@ -2,15 +2,22 @@ package dev.parkway.compat;
 
 import jakarta.servlet.ServletContext;
 
-/** The golongpoll (seed 002): GET /events?category=..., POST /publish routes. (Being written.) */
+/**
+ * golongpoll (seed 002) and its Go wrapper {@code common-library/go/long-polling}: {@code GET /events?category=}
+ * subscribes, {@code POST /publish} publishes, with golongpoll v1.3.1's exact bodies, headers and selection
+ * rule (docs/compatibility/golongpoll.md). A category is a Parkway channel ({@link GolongpollCategory}), so
+ * golongpoll clients and native clients of the same channel see the same events.
+ */
 public final class GolongpollRoutes {
   private GolongpollRoutes() {}
 
-  /** Mounts this route's servlets under {@code prefix} ("" or "/something"). */
-  public static void register(ServletContext ctx, CompatContext c, String prefix) {}
+  /** Mounts {@code POST {prefix}/publish}; {@code prefix} is "" or "/something". */
+  public static void register(ServletContext ctx, CompatContext c, String prefix) {
+    CompatRoutes.add(ctx, "parkway-compat-golongpoll-publish", new GolongpollPublishServlet(c), prefix + "/publish");
+  }
 
   /** The handler for this route's share of {@code GET /events}; see {@link EventsServlet}. */
   public static RequestHandler subscribe(CompatContext c) {
-    return null;
+    return new GolongpollSubscribe(c);
   }
 }

@@ -151,14 +151,21 @@ public final class Broker implements EventStore.ChangeListener {
     watchers.add(waiter);
     index.register(waiter);
     if (closing) {
-      unwatch(waiter);
-      waiter.onShutdown();
+      endWatcher(waiter); // shutdown() may have swept before our add; whoever removes it tells it
     }
   }
 
   public void unwatch(Waiter waiter) {
     index.unregister(waiter);
     watchers.remove(waiter);
+  }
+
+  /** Tells a watcher to end, exactly once: only the caller that removes it from the set tells it. */
+  private void endWatcher(Waiter waiter) {
+    if (watchers.remove(waiter)) {
+      index.unregister(waiter);
+      waiter.onShutdown();
+    }
   }
 
   /** Open streams (waiters registered with {@link #watch}). */
@@ -235,10 +242,7 @@ public final class Broker implements EventStore.ChangeListener {
   public void shutdown() {
     closing = true;
     parked.values().forEach(poll -> poll.finish(new Answer.ShuttingDown()));
-    for (Waiter watcher : watchers) {
-      unwatch(watcher);
-      watcher.onShutdown();
-    }
+    watchers.forEach(this::endWatcher);
   }
 
   // ---- the store's change listener: called on the publishing thread, so hand off at once ----
@@ -255,7 +259,11 @@ public final class Broker implements EventStore.ChangeListener {
 
   // ---- internals, called by ParkedPoll ----
 
-  /** Re-reads after the poll's cursor and answers it if there is anything to say. */
+  /**
+   * Re-reads after the poll's cursor and answers it if there is anything to say. Never throws: a failed
+   * read leaves the poll parked (the deadline still answers it), and callers (the wake loop, the
+   * deadline) must go on.
+   */
   void check(ParkedPoll poll) {
     if (poll.isFinished()) {
       return;
@@ -264,8 +272,10 @@ public final class Broker implements EventStore.ChangeListener {
     try {
       batch = reader.read(poll.subscription(), poll.cursor(), poll.request().limit());
     } catch (StoreUnavailableException e) {
-      // Stay parked: the deadline still answers, and the next wake reads again.
       LOG.log(Level.DEBUG, "re-read failed; poll stays parked", e);
+      return;
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "re-read failed unexpectedly; poll stays parked until its deadline", e);
       return;
     }
     for (String channel : poll.liveWhenParked()) {

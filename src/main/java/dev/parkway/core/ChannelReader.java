@@ -70,6 +70,9 @@ public final class ChannelReader {
    * @throws InvalidCursorException if, in the current epoch, the cursor is ahead of a channel's head
    */
   public Batch read(Subscription subscription, Cursor cursor, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1");
+    }
     long issuedAt = store.now(); // before listing channels, as in start()
     boolean sameEpoch = cursor.epoch().equals(store.epoch());
     List<Gap> gaps = new ArrayList<>(0);

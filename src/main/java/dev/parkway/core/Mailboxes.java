@@ -67,7 +67,9 @@ public final class Mailboxes {
     String key = key(clientId);
     Start effective = start;
     if (start instanceof Start.Head) {
-      effective = new Start.Oldest();
+      // The oldest unacknowledged message: read after the last acknowledged seq, so messages evicted
+      // (by TTL or capacity) before they were ever acknowledged show as a gap, not as nothing.
+      effective = new Start.AfterSeq(broker.acknowledge(key, 0));
     } else if (start instanceof Start.AfterSeq afterSeq) {
       long acked = broker.acknowledge(key, afterSeq.seq());
       effective = new Start.AfterSeq(Math.max(afterSeq.seq(), acked));

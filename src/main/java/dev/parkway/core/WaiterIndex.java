@@ -30,33 +30,50 @@ final class WaiterIndex {
   }
 
   /**
-   * A snapshot of the waiters covering {@code channel}. A waiter that covers it twice (by name and by
-   * pattern) appears twice; waiters tolerate repeated wakes. Every waiter registered before this call
-   * began is included.
+   * A snapshot of the distinct waiters covering {@code channel}, by name or by pattern. Every waiter
+   * registered before this call began is included.
    */
   List<Waiter> waitersFor(String channel) {
-    List<Waiter> out = new ArrayList<>(count(channel));
-    addAll(out, byChannel.get(channel));
-    for (int dot = channel.indexOf('.'); dot >= 0; dot = channel.indexOf('.', dot + 1)) {
-      addAll(out, byPrefix.get(channel.substring(0, dot + 1)));
-    }
-    return out;
+    return new ArrayList<>(distinct(channel));
   }
 
   /** Waiters covering {@code channel} by name only (a deletion concerns only those). */
   List<Waiter> exactWaitersFor(String channel) {
     List<Waiter> out = new ArrayList<>();
-    addAll(out, byChannel.get(channel));
+    Set<Waiter> set = byChannel.get(channel);
+    if (set != null) {
+      out.addAll(set);
+    }
     return out;
   }
 
-  /** How many waiters cover {@code channel}, by name or pattern. */
+  /** How many distinct waiters cover {@code channel}, by name or pattern. */
   int count(String channel) {
-    int n = size(byChannel.get(channel));
+    return distinct(channel).size();
+  }
+
+  /**
+   * The sets covering {@code channel}, merged. The common case (one set, or none) returns that set
+   * as is; a waiter that covers the channel both by name and by a pattern is counted once.
+   */
+  private java.util.Collection<Waiter> distinct(String channel) {
+    Set<Waiter> only = byChannel.get(channel);
+    Set<Waiter> merged = null;
     for (int dot = channel.indexOf('.'); dot >= 0; dot = channel.indexOf('.', dot + 1)) {
-      n += size(byPrefix.get(channel.substring(0, dot + 1)));
+      Set<Waiter> set = byPrefix.get(channel.substring(0, dot + 1));
+      if (set == null || set.isEmpty()) {
+        continue;
+      }
+      if (only == null || only.isEmpty()) {
+        only = set;
+      } else {
+        if (merged == null) {
+          merged = new java.util.LinkedHashSet<>(only);
+        }
+        merged.addAll(set);
+      }
     }
-    return n;
+    return merged != null ? merged : only != null ? only : Set.of();
   }
 
   private static void add(ConcurrentHashMap<String, Set<Waiter>> map, String key, Waiter waiter) {
@@ -78,13 +95,4 @@ final class WaiterIndex {
         });
   }
 
-  private static void addAll(List<Waiter> out, Set<Waiter> set) {
-    if (set != null) {
-      out.addAll(set);
-    }
-  }
-
-  private static int size(Set<Waiter> set) {
-    return set == null ? 0 : set.size();
-  }
 }

@@ -48,11 +48,12 @@ final class CoreFixture {
     return new Start.After(c);
   }
 
-  /** Publishes events whose data is a JSON string naming channel and index; returns their seqs. */
+  /** Publishes one event through the broker (its wake-up is queued on {@link #executor}). */
   Event publish(String channel, String data) {
     return broker.publish(channel, data, null).event();
   }
 
+  /** Publishes {@code n} events whose data are JSON strings naming the channel and an index. */
   void publishN(String channel, int n) {
     for (int i = 0; i < n; i++) {
       publish(channel, "\"" + channel + "#" + i + "\"");

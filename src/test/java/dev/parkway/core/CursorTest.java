@@ -212,12 +212,18 @@ class CursorTest {
 
   @Test
   void decodeRefusesACompressedCursorThatInflatesWithoutBound() {
-    // 8 MB of the same byte deflates to a few kB: small on the wire, a bomb in memory.
-    byte[] bomb = new byte[8 * 1024 * 1024];
-    java.util.Arrays.fill(bomb, (byte) 'a');
+    // Small on the wire, megabytes in memory: refused however well-formed the inflated text would be
+    // (here "e;0;a=000...0001", which Long.parseLong would happily read as 1).
+    byte[] head = "e;0;a=".getBytes(StandardCharsets.US_ASCII);
+    byte[] bomb = new byte[head.length + 4 * 1024 * 1024 + 1];
+    System.arraycopy(head, 0, bomb, 0, head.length);
+    java.util.Arrays.fill(bomb, head.length, bomb.length - 1, (byte) '0');
+    bomb[bomb.length - 1] = '1';
     String text = deflated(bomb);
     assertThat(text.length()).isLessThan(64 * 1024);
     assertThatThrownBy(() -> Cursor.decode(text)).isInstanceOf(InvalidCursorException.class);
+    // The same shape, small, is a cursor: what is refused above is the size alone.
+    assertThat(Cursor.decode(deflated("e;0;a=0001".getBytes(StandardCharsets.US_ASCII))).position("a")).isEqualTo(1);
   }
 
   @Test

@@ -523,7 +523,8 @@ class RaceTest {
    * T1 polls as client c (superseding an older poll P0) and has put itself in the parking lot but not yet in
    * the waiter index; T2 polls as client c too, superseding T1, and T1's SUPERSEDED finish runs on a delivery
    * thread — all before T1 reaches {@code index.register}. Forced here on one thread: T1's hand-off of P0's
-   * supersede is where the executor hook runs T2's poll and then the delivery queue.
+   * supersede is where the executor hook runs T2's poll and then the delivery queue. (This left T1 in the
+   * waiter index for ever until Broker.poll learned to unregister a poll finished while registering.)
    */
   @Test
   void aPollSupersededWhileStillRegisteringLeavesNoWaiterBehind() {

@@ -15,6 +15,9 @@ class WatchTest {
   private static final class Recorder implements Waiter {
     final Subscription subscription;
     final List<String> told = new CopyOnWriteArrayList<>();
+    /** Run once, the first time the broker asks for the subscription (that is, inside {@code watch}). */
+    final java.util.concurrent.atomic.AtomicReference<Runnable> onFirstLookup =
+        new java.util.concurrent.atomic.AtomicReference<>();
 
     Recorder(Subscription subscription) {
       this.subscription = subscription;
@@ -22,6 +25,10 @@ class WatchTest {
 
     @Override
     public Subscription subscription() {
+      Runnable hook = onFirstLookup.getAndSet(null);
+      if (hook != null) {
+        hook.run();
+      }
       return subscription;
     }
 
@@ -98,5 +105,20 @@ class WatchTest {
     f.executor.runAll();
     assertThat(w1.told).containsExactly("shutdown");
     assertThat(late.told).containsExactly("shutdown");
+  }
+
+  /**
+   * Shutdown lands inside {@code watch}, after the waiter joined the watcher set and before watch checks
+   * {@code closing}: shutdown ends it, and then watch ends it again.
+   */
+  @org.junit.jupiter.api.Disabled("bug: Broker.watch racing shutdown calls Waiter.onShutdown twice")
+  @Test
+  void shutdownRacingWatchEndsTheWatcherOnce() {
+    Recorder w = new Recorder(sub("a"));
+    w.onFirstLookup.set(f.broker::shutdown);
+    f.broker.watch(w);
+    assertThat(w.told).containsExactly("shutdown");
+    assertThat(f.broker.watcherCount()).isZero();
+    assertThat(f.broker.subscribers("a")).isZero();
   }
 }

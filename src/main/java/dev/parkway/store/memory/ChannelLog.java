@@ -5,6 +5,7 @@ import dev.parkway.core.EventStore.Appended;
 import dev.parkway.core.EventStore.ChannelStats;
 import dev.parkway.core.EventStore.Slice;
 import dev.parkway.core.Retention;
+import java.time.Clock;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,13 @@ final class ChannelLog {
     this.channel = channel;
   }
 
-  synchronized Appended append(String data, String key, long now, Retention retention) {
+  /**
+   * The clock is read under this log's monitor, not before it: a reader that takes {@code now()} and
+   * then reads must never be followed by an append stamped earlier than that now (since= readers and
+   * the golongpoll timestamp rule depend on it).
+   */
+  synchronized Appended append(String data, String key, Clock clock, Retention retention) {
+    long now = clock.millis();
     expireKeys(now, retention);
     if (key != null) {
       Event original = keys.get(key);

@@ -55,7 +55,7 @@ public final class RingBufferStore implements EventStore {
   @Override
   public Appended append(String channel, String data, String idempotencyKey) {
     ChannelLog log = logs.computeIfAbsent(channel, ChannelLog::new);
-    Appended appended = log.append(data, idempotencyKey, clock.millis(), retention.apply(channel));
+    Appended appended = log.append(data, idempotencyKey, clock, retention.apply(channel));
     if (!appended.duplicate()) {
       listener.appended(channel, appended.event().seq());
     }

@@ -1,0 +1,146 @@
+package dev.parkway.compat;
+
+import dev.parkway.core.Event;
+import dev.parkway.core.PollRequest;
+import dev.parkway.core.Start;
+import dev.parkway.core.StoreUnavailableException;
+import dev.parkway.core.Subscription;
+import dev.parkway.transport.http.AnswerWriter;
+import dev.parkway.transport.http.ApiException;
+import dev.parkway.transport.http.JsonWriter;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/**
+ * {@code {prefix}/messages}: {@code POST} publishes a chat message, {@code GET ?after=<id>} long-polls for
+ * the messages after it. Every refusal is a JSON error as in the native API ({@code {"error",
+ * "message"}}). Stateless apart from the shared context; thread-safe.
+ *
+ * <p>Where a poll starts, from {@code after}:
+ *
+ * <ul>
+ *   <li>absent, empty, or the zero UUID (the tutorial's default): from the oldest retained message;
+ *   <li>an id this server gave a message of the chat channel in the current epoch: after that message;
+ *   <li>any other UUID (random, another channel's, from before a restart of an in-memory store): from
+ *       the oldest retained message. The tutorial compared random UUIDs, which could skip or repeat
+ *       messages; a foreign id names no position, so the client gets everything retained once;
+ *   <li>not a UUID: 400 {@code invalid_cursor}.
+ * </ul>
+ */
+final class ChatServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
+  private static final System.Logger LOG = System.getLogger(ChatServlet.class.getName());
+  private static final UUID ZERO = new UUID(0, 0);
+  private static final String SHAPE = "{\"body\": \"<text>\"}";
+
+  private final transient CompatContext c;
+  private final transient AnswerWriter answers;
+  private final transient ChatAnswerFormat format;
+
+  ChatServlet(CompatContext c) {
+    this.c = c;
+    this.answers = new AnswerWriter(c.json(), c.config().shutdownRetryAfter());
+    this.format = new ChatAnswerFormat(c.broker(), c.json(), answers);
+  }
+
+  @Override
+  protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    try {
+      switch (req.getMethod()) {
+        case "GET" -> poll(req);
+        case "POST" -> post(req, resp);
+        default -> throw new ApiException(
+            405, "method_not_allowed", "allowed here: GET, POST", Map.of("Allow", "GET, POST"));
+      }
+    } catch (ApiException e) {
+      refuse(req, resp, e);
+    } catch (StoreUnavailableException e) {
+      LOG.log(Level.WARNING, "store unavailable: " + e.getMessage());
+      refuse(req, resp, new ApiException(503, "store_unavailable", "the store cannot be reached; "
+          + "nothing was stored, try again shortly", Map.of("Retry-After", "1")));
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "client went away", e);
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "unexpected failure on " + req.getMethod() + " " + req.getRequestURI(), e);
+      refuse(req, resp, new ApiException(500, "internal_error", "the server failed; this is a bug"));
+    }
+  }
+
+  private void poll(HttpServletRequest req) {
+    String channel = c.settings().chatChannel();
+    Start start = start(channel, after(req));
+    long timeout = c.settings().chatTimeout().toMillis();
+    int limit = c.config().pollLimitMax();
+    c.polls().poll(
+        req,
+        timeout,
+        format,
+        responder ->
+            c.broker().poll(
+                new PollRequest(Subscription.of(channel), start, timeout, limit, null), responder));
+  }
+
+  private static String after(HttpServletRequest req) {
+    try {
+      return req.getParameter("after");
+    } catch (IllegalStateException e) { // the container's verdict on a malformed query string
+      throw new ApiException(400, "invalid_parameter",
+          "the query string is malformed (bad %-encoding or too many parameters)");
+    }
+  }
+
+  private Start start(String channel, String after) {
+    if (after == null || after.isEmpty()) {
+      return new Start.Oldest();
+    }
+    UUID id = EventIds.parse(after).orElseThrow(() -> new ApiException(400, "invalid_cursor",
+        "after is the id of a message (a UUID such as 00000000-0000-0000-0000-000000000000)"));
+    if (id.equals(ZERO)) {
+      return new Start.Oldest();
+    }
+    OptionalLong seq = EventIds.seqOf(c.broker().epoch(), channel, id);
+    return seq.isPresent() ? new Start.AfterSeq(seq.getAsLong()) : new Start.Oldest();
+  }
+
+  private void post(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    JsonValue value = c.body().readValue(req);
+    if (!(value instanceof JsonObject input)) {
+      throw new ApiException(400, "invalid_body", "the body must be a JSON object: " + SHAPE);
+    }
+    JsonValue body = input.get("body");
+    String text;
+    if (body == null || body == JsonValue.NULL) {
+      text = ""; // as the tutorial's Go struct decodes it
+    } else if (body instanceof JsonString s) {
+      text = s.getString();
+    } else {
+      throw new ApiException(400, "invalid_body", "\"body\" must be a string: " + SHAPE);
+    }
+    String channel = c.settings().chatChannel();
+    Event event = c.broker().publish(channel, ChatMessages.data(text), null).event();
+    JsonObject message =
+        ChatMessages.message(c.broker().epoch(), channel, event.seq(), event.timestamp(), text);
+    JsonWriter.writeRaw(resp, 200, message.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void refuse(HttpServletRequest req, HttpServletResponse resp, ApiException e)
+      throws IOException {
+    if (!resp.isCommitted()) {
+      resp.reset();
+      c.json().error(resp, e);
+    }
+    if (req.isAsyncStarted()) {
+      req.getAsyncContext().complete();
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.parkway.compat;
+
+import dev.parkway.core.StoreUnavailableException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+
+/**
+ * golongpoll's publish handler: {@code POST /publish} with {@code {"category": "...", "data": ...}},
+ * answered {@code {"success": true}}. Every answer carries golongpoll's publish headers; refusals carry its
+ * exact strings and statuses (405 for any other method, 400 for a bad body).
+ *
+ * <p>The {@code Content-Type} is not checked (golongpoll does not; its Go client sends none). The body is
+ * limited to {@code parkway.body.max} bytes, checked on {@code Content-Length} and while reading (413): a
+ * limit golongpoll does not have. Thread-safe.
+ */
+final class GolongpollPublishServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
+  private static final System.Logger LOG = System.getLogger(GolongpollPublishServlet.class.getName());
+
+  private final transient CompatContext c;
+
+  GolongpollPublishServlet(CompatContext c) {
+    this.c = c;
+  }
+
+  @Override
+  protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    GolongpollWire.publishHeaders(resp);
+    if (!"POST".equals(req.getMethod())) {
+      resp.setHeader("Allow", "POST");
+      GolongpollWire.write(resp, 405, GolongpollWire.error(GolongpollWire.METHOD_ERROR));
+      return;
+    }
+    try {
+      byte[] body = readBody(req);
+      if (body == null) {
+        resp.setHeader("Connection", "close"); // do not read the rest of an oversized body
+        GolongpollWire.write(
+            resp, 413, GolongpollWire.error("POST body too large, the limit is " + c.config().bodyMax() + " bytes."));
+        return;
+      }
+      GolongpollPublish publish = GolongpollPublish.parse(body);
+      c.broker().publish(publish.category().key(), publish.data(), null);
+      GolongpollWire.write(resp, 200, GolongpollWire.success());
+    } catch (GolongpollPublish.Refused e) {
+      GolongpollWire.write(resp, 400, GolongpollWire.error(e.getMessage()));
+    } catch (StoreUnavailableException e) {
+      LOG.log(Level.WARNING, "store unavailable: " + e.getMessage());
+      resp.setHeader("Retry-After", "1");
+      GolongpollWire.write(
+          resp, 503, GolongpollWire.error("The event could not be stored; nothing was stored."));
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, "client went away", e);
+    } catch (RuntimeException e) {
+      LOG.log(Level.ERROR, "golongpoll publish failed", e);
+      if (!resp.isCommitted()) {
+        resp.reset();
+        GolongpollWire.publishHeaders(resp);
+        GolongpollWire.write(resp, 500, GolongpollWire.error("The server failed; this is a bug."));
+      }
+    }
+  }
+
+  /** The body, or null if it is over the limit (checked before reading and while reading). */
+  private byte[] readBody(HttpServletRequest req) throws IOException {
+    int max = c.config().bodyMax();
+    long declared = req.getContentLengthLong();
+    if (declared > max) {
+      return null;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 256);
+    byte[] buffer = new byte[8192];
+    try (InputStream in = req.getInputStream()) {
+      for (int n; (n = in.read(buffer)) != -1; ) {
+        if (out.size() + n > max) {
+          return null;
+        }
+        out.write(buffer, 0, n);
+      }
+    }
+    return out.toByteArray();
+  }
+}
