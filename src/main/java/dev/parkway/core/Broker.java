@@ -151,7 +151,10 @@ public final class Broker implements EventStore.ChangeListener {
     watchers.add(waiter);
     index.register(waiter);
     if (closing) {
-      endWatcher(waiter); // shutdown() may have swept before our add; whoever removes it tells it
+      // shutdown() may have swept before our add (then we tell it), or unregistered it before our
+      // register() (then we must unregister again): the waiter is told once and left nowhere.
+      endWatcher(waiter);
+      index.unregister(waiter);
     }
   }
 

@@ -249,9 +249,6 @@ class MailboxesTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("bug: Mailboxes.poll maps Head to Oldest, so a poll without a cursor never "
-      + "reports unacknowledged messages that capacity or TTL evicted; API.md: 'and then the next poll "
-      + "reports a gap'. Fix: Head -> new Start.AfterSeq(broker.acknowledge(key, 0))")
   void evictionIsAGapOnThePollWithoutACursorToo() {
     for (int i = 1; i <= 5; i++) {
       mailboxes.send("bob", Integer.toString(i)); // capacity 3: 1 and 2 are evicted unread

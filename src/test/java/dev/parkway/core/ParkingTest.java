@@ -321,7 +321,6 @@ class ParkingTest {
    * A poll that names a channel and also covers it by a pattern is one subscriber. The wire's
    * {@code subscribers} is "pollers and streams it woke".
    */
-  @org.junit.jupiter.api.Disabled("bug: subscribers() counts a waiter twice when it covers the channel by name and pattern")
   @Test
   void aPollCoveringAChannelTwiceCountsAsOneSubscriber() {
     park(sub("news.a", "news.*"), new Start.Head(), new RecordingResponder());

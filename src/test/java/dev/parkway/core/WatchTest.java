@@ -111,7 +111,6 @@ class WatchTest {
    * Shutdown lands inside {@code watch}, after the waiter joined the watcher set and before watch checks
    * {@code closing}: shutdown ends it, and then watch ends it again.
    */
-  @org.junit.jupiter.api.Disabled("bug: Broker.watch racing shutdown calls Waiter.onShutdown twice")
   @Test
   void shutdownRacingWatchEndsTheWatcherOnce() {
     Recorder w = new Recorder(sub("a"));
