@@ -51,7 +51,6 @@ class StressTest {
   /** Publishers wait on this for their pollers to catch up, so that polls really park between bursts. */
   private final Object pace = new Object();
   private final List<Poller> pollers = new ArrayList<>();
-  private final AtomicInteger wokenDeliveries = new AtomicInteger();
 
   private void fail(String message) {
     firstFailure.compareAndSet(null, new AssertionError(message));
@@ -123,10 +122,8 @@ class StressTest {
         assertThat(broker.stats(channel).orElseThrow().head()).isEqualTo(EVENTS_PER_CHANNEL);
       }
       assertThat(broker.counters().published.sum()).isEqualTo((long) CHANNELS * EVENTS_PER_CHANNEL);
-      // The run did exercise what it is for: parked polls woken by a publish, deadlines, clients gone.
-      assertThat(wokenDeliveries.get()).as("seed %d: deliveries to parked polls", seed).isPositive();
-      assertThat(broker.counters().timeouts.sum()).as("seed %d: timeouts", seed).isPositive();
-      assertThat(broker.counters().clientsGone.sum()).as("seed %d: clients gone", seed).isPositive();
+      // How many polls were woken, timed out or abandoned depends on scheduling, so it is not asserted
+      // here (a loaded machine may produce no timeout at all); RaceTest forces each of those paths.
     } finally {
       firstFailure.compareAndSet(null, new AssertionError("test ended")); // stop any straggler
       threads.forEach(Thread::interrupt);
@@ -221,13 +218,9 @@ class StressTest {
           AtomicInteger calls = new AtomicInteger();
           PollRequest request =
               new PollRequest(subscription, start, 1 + random.nextInt(5), 1 + random.nextInt(64), clientId);
-          Thread me = Thread.currentThread();
           ParkedPoll parked = broker.poll(request, a -> {
             if (calls.incrementAndGet() != 1) {
               fail(name + ": answered twice: " + a);
-            }
-            if (Thread.currentThread() != me && a instanceof Answer.Events e && !e.events().isEmpty()) {
-              wokenDeliveries.incrementAndGet();
             }
             answered.complete(a);
           });
