@@ -24,7 +24,7 @@ import java.util.Map;
  * </ul>
  *
  * A broadcast is an ordinary event on that channel (its data is the message as a JSON string), so
- * native pollers and streams of the channel see it too. docs/compatibility/broadcast.md has the details.
+ * native pollers and streams of the channel see it too. docs/compatibility.md (broadcast) has the details.
  */
 public final class BroadcastRoutes {
   private static final System.Logger LOG = System.getLogger(BroadcastRoutes.class.getName());

@@ -5,7 +5,7 @@ import jakarta.servlet.ServletContext;
 /**
  * golongpoll (seed 002) and its Go wrapper {@code common-library/go/long-polling}: {@code GET /events?category=}
  * subscribes, {@code POST /publish} publishes, with golongpoll v1.3.1's exact bodies, headers and selection
- * rule (docs/compatibility/golongpoll.md). A category is a Parkway channel ({@link GolongpollCategory}), so
+ * rule (docs/compatibility.md, golongpoll). A category is a Parkway channel ({@link GolongpollCategory}), so
  * golongpoll clients and native clients of the same channel see the same events.
  */
 public final class GolongpollRoutes {

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * golongpoll's bytes on the wire (docs/compatibility/golongpoll.md): its headers, its fixed error strings,
+ * golongpoll's bytes on the wire (docs/compatibility.md, golongpoll): its headers, its fixed error strings,
  * and its JSON forms, written exactly as golongpoll v1.3.1 writes them.
  *
  * <p>golongpoll builds its answers with Go's {@code json.Marshal}, which is compact and HTML-safe, and its
