@@ -3,19 +3,16 @@ package dev.parkway.compat;
 import dev.parkway.core.Answer;
 import dev.parkway.core.PollRequest;
 import dev.parkway.core.Start;
-import dev.parkway.core.StoreUnavailableException;
 import dev.parkway.core.Subscription;
 import dev.parkway.transport.http.AnswerFormat;
+import dev.parkway.transport.http.AnswerWriter;
 import dev.parkway.transport.http.ApiException;
+import dev.parkway.transport.http.ApiServlet;
 import dev.parkway.transport.http.JsonWriter;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The broadcast example's long poll (seed 001), over the broadcast channel
@@ -29,11 +26,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *       answers 200 with an empty body; an empty or missing message does nothing, as in the original.
  * </ul>
  *
- * Successful answers are the original's bytes; refusals are the API's JSON errors. Thread-safe.
+ * Successful answers are the original's bytes; refusals are the API's JSON errors, written by {@link
+ * ApiServlet}. Thread-safe.
  */
-final class BroadcastServlet extends HttpServlet {
+final class BroadcastServlet extends ApiServlet {
   private static final long serialVersionUID = 1L;
-  private static final System.Logger LOG = System.getLogger(BroadcastServlet.class.getName());
   static final String CACHE_CONTROL = "no-cache, no-store";
   static final String TEXT = "text/plain;charset=UTF-8";
   static final String NO_NEW_MESSAGES = "No new messages";
@@ -46,45 +43,34 @@ final class BroadcastServlet extends HttpServlet {
 
   private final transient CompatContext c;
   private final transient BroadcastText text;
+  private final transient AnswerWriter answers;
   private final Route route;
 
   BroadcastServlet(CompatContext c, BroadcastText text, Route route) {
+    super(c.json());
     this.c = c;
+    this.answers = new AnswerWriter(c.json(), c.config().shutdownRetryAfter());
     this.text = text;
     this.route = route;
   }
 
   @Override
-  protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    try {
-      try {
-        req.getParameterMap(); // the container throws here for a malformed query or form
-      } catch (IllegalStateException e) {
-        throw new ApiException(
-            400, "invalid_parameter", "the query string is malformed (bad %-encoding or too many parameters)");
-      }
-      if (route == Route.GET_MESSAGE) {
-        getMessage(req);
-      } else {
-        updateMessage(req, resp);
-      }
-    } catch (ApiException e) {
-      refuse(req, resp, e);
-    } catch (StoreUnavailableException e) {
-      LOG.log(Level.WARNING, "store unavailable: " + e.getMessage());
-      refuse(req, resp, new ApiException(503, "store_unavailable",
-          "the store cannot be reached; try again shortly", Map.of("Retry-After", "1")));
-    } catch (IOException e) {
-      LOG.log(Level.DEBUG, "client went away", e);
-    } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "unexpected failure on " + req.getMethod() + " " + req.getRequestURI(), e);
-      refuse(req, resp, new ApiException(500, "internal_error", "the server failed; this is a bug"));
+  protected ApiException storeUnavailable(HttpServletRequest req) {
+    return storeUnavailable("the store cannot be reached; try again shortly");
+  }
+
+  @Override
+  protected void handle(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    if (route == Route.GET_MESSAGE) {
+      getMessage(req);
+    } else {
+      updateMessage(req, resp);
     }
   }
 
   private void getMessage(HttpServletRequest req) {
     if (!req.getMethod().equals("GET")) {
-      throw new ApiException(405, "method_not_allowed", "allowed here: GET", Map.of("Allow", "GET"));
+      throw methodNotAllowed("GET");
     }
     long timeout = c.settings().broadcastTimeout().toMillis();
     PollRequest poll =
@@ -105,15 +91,14 @@ final class BroadcastServlet extends HttpServlet {
       // The seed's clients know only a message or "No new messages"; they poll again either way.
       writeText(resp, NO_NEW_MESSAGES);
     } else if (answer instanceof Answer.ShuttingDown) {
-      c.json().error(resp, shuttingDown());
+      c.json().error(resp, answers.shuttingDown());
     }
   }
 
   private void updateMessage(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     String method = req.getMethod();
     if (!method.equals("GET") && !method.equals("POST")) {
-      throw new ApiException(
-          405, "method_not_allowed", "allowed here: GET, POST", Map.of("Allow", "GET, POST"));
+      throw methodNotAllowed("GET, POST");
     }
     String message = req.getParameter("message");
     if (message != null && !message.isEmpty()) {
@@ -138,26 +123,5 @@ final class BroadcastServlet extends HttpServlet {
     resp.setHeader("X-Content-Type-Options", "nosniff");
     resp.setContentLength(bytes.length);
     resp.getOutputStream().write(bytes);
-  }
-
-  private ApiException shuttingDown() {
-    long max = Math.max(1, c.config().shutdownRetryAfter().toSeconds());
-    return new ApiException(
-        503,
-        "shutting_down",
-        "the server is stopping; poll again shortly",
-        Map.of("Retry-After", Long.toString(ThreadLocalRandom.current().nextLong(1, max + 1))));
-  }
-
-  private void refuse(HttpServletRequest req, HttpServletResponse resp, ApiException e)
-      throws IOException {
-    if (resp.isCommitted()) {
-      return;
-    }
-    resp.reset();
-    c.json().error(resp, e);
-    if (req.isAsyncStarted()) {
-      req.getAsyncContext().complete();
-    }
   }
 }

@@ -3,7 +3,6 @@ package dev.parkway.compat;
 import dev.parkway.core.Event;
 import dev.parkway.core.PollRequest;
 import dev.parkway.core.Start;
-import dev.parkway.core.StoreUnavailableException;
 import dev.parkway.core.Subscription;
 import dev.parkway.transport.http.AnswerWriter;
 import dev.parkway.transport.http.ApiException;
@@ -11,20 +10,17 @@ import dev.parkway.transport.http.JsonWriter;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
 
 /**
  * {@code {prefix}/messages}: {@code POST} publishes a chat message, {@code GET ?after=<id>} long-polls for
  * the messages after it. Every refusal is a JSON error as in the native API ({@code {"error",
- * "message"}}). Stateless apart from the shared context; thread-safe.
+ * "message"}}, written by {@link SeedApiServlet}). Stateless apart from the shared context; thread-safe.
  *
  * <p>Where a poll starts, from {@code after}:
  *
@@ -37,9 +33,8 @@ import java.util.UUID;
  *   <li>not a UUID: 400 {@code invalid_cursor}.
  * </ul>
  */
-final class ChatServlet extends HttpServlet {
+final class ChatServlet extends SeedApiServlet {
   private static final long serialVersionUID = 1L;
-  private static final System.Logger LOG = System.getLogger(ChatServlet.class.getName());
   private static final UUID ZERO = new UUID(0, 0);
   private static final String SHAPE = "{\"body\": \"<text>\"}";
 
@@ -48,31 +43,18 @@ final class ChatServlet extends HttpServlet {
   private final transient ChatAnswerFormat format;
 
   ChatServlet(CompatContext c) {
+    super(c.json());
     this.c = c;
     this.answers = new AnswerWriter(c.json(), c.config().shutdownRetryAfter());
     this.format = new ChatAnswerFormat(c.broker(), c.json(), answers);
   }
 
   @Override
-  protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    try {
-      switch (req.getMethod()) {
-        case "GET" -> poll(req);
-        case "POST" -> post(req, resp);
-        default -> throw new ApiException(
-            405, "method_not_allowed", "allowed here: GET, POST", Map.of("Allow", "GET, POST"));
-      }
-    } catch (ApiException e) {
-      refuse(req, resp, e);
-    } catch (StoreUnavailableException e) {
-      LOG.log(Level.WARNING, "store unavailable: " + e.getMessage());
-      refuse(req, resp, new ApiException(503, "store_unavailable", "the store cannot be reached; "
-          + "nothing was stored, try again shortly", Map.of("Retry-After", "1")));
-    } catch (IOException e) {
-      LOG.log(Level.DEBUG, "client went away", e);
-    } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "unexpected failure on " + req.getMethod() + " " + req.getRequestURI(), e);
-      refuse(req, resp, new ApiException(500, "internal_error", "the server failed; this is a bug"));
+  protected void handle(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    switch (req.getMethod()) {
+      case "GET" -> poll(req);
+      case "POST" -> post(req, resp);
+      default -> throw methodNotAllowed("GET, POST");
     }
   }
 
@@ -91,12 +73,8 @@ final class ChatServlet extends HttpServlet {
   }
 
   private static String after(HttpServletRequest req) {
-    try {
-      return req.getParameter("after");
-    } catch (IllegalStateException e) { // the container's verdict on a malformed query string
-      throw new ApiException(400, "invalid_parameter",
-          "the query string is malformed (bad %-encoding or too many parameters)");
-    }
+    parseParameters(req);
+    return req.getParameter("after");
   }
 
   private Start start(String channel, String after) {
@@ -131,16 +109,5 @@ final class ChatServlet extends HttpServlet {
     JsonObject message =
         ChatMessages.message(c.broker().epoch(), channel, event.seq(), event.timestamp(), text);
     JsonWriter.writeRaw(resp, 200, message.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private void refuse(HttpServletRequest req, HttpServletResponse resp, ApiException e)
-      throws IOException {
-    if (!resp.isCommitted()) {
-      resp.reset();
-      c.json().error(resp, e);
-    }
-    if (req.isAsyncStarted()) {
-      req.getAsyncContext().complete();
-    }
   }
 }

@@ -1,7 +1,6 @@
 package dev.parkway.compat;
 
 import dev.parkway.core.Start;
-import dev.parkway.core.StoreUnavailableException;
 import dev.parkway.transport.http.AnswerWriter;
 import dev.parkway.transport.http.ApiException;
 import dev.parkway.transport.http.JsonWriter;
@@ -9,23 +8,19 @@ import dev.parkway.transport.http.PollQuery;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * {@code GET /poll/{id}}, {@code POST /send/{id}} (gin) and {@code POST /poll/send} (node), mapped on
  * {@code /poll/*} and {@code /send/*} under the route's prefix. Every refusal is a JSON error as in the
- * native API ({@code {"error", "message"}}); the poll's own outcomes are written by {@link
- * GinAnswerFormat}. Stateless apart from the shared context; thread-safe.
+ * native API ({@code {"error", "message"}}, written by {@link SeedApiServlet}); the poll's own outcomes
+ * are written by {@link GinAnswerFormat}. Stateless apart from the shared context; thread-safe.
  */
-final class GinServlet extends HttpServlet {
+final class GinServlet extends SeedApiServlet {
   private static final long serialVersionUID = 1L;
-  private static final System.Logger LOG = System.getLogger(GinServlet.class.getName());
   private static final byte[] SENT = "{\"status\":\"message sent\"}".getBytes(StandardCharsets.US_ASCII);
 
   private final transient CompatContext c;
@@ -36,6 +31,7 @@ final class GinServlet extends HttpServlet {
   private final boolean nodeSend;
 
   GinServlet(CompatContext c, boolean ginSend, boolean nodeSend) {
+    super(c.json());
     this.c = c;
     this.answers = new AnswerWriter(c.json(), c.config().shutdownRetryAfter());
     this.ginSend = ginSend;
@@ -43,24 +39,7 @@ final class GinServlet extends HttpServlet {
   }
 
   @Override
-  protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    try {
-      route(req, resp);
-    } catch (ApiException e) {
-      refuse(req, resp, e);
-    } catch (StoreUnavailableException e) {
-      LOG.log(Level.WARNING, "store unavailable: " + e.getMessage());
-      refuse(req, resp, new ApiException(503, "store_unavailable", "the store cannot be reached; "
-          + "nothing was stored, try again shortly", Map.of("Retry-After", "1")));
-    } catch (IOException e) {
-      LOG.log(Level.DEBUG, "client went away", e);
-    } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "unexpected failure on " + req.getMethod() + " " + req.getRequestURI(), e);
-      refuse(req, resp, new ApiException(500, "internal_error", "the server failed; this is a bug"));
-    }
-  }
-
-  private void route(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+  protected void handle(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     String servletPath = req.getServletPath();
     String id = segment(req.getPathInfo());
     boolean post = req.getMethod().equals("POST");
@@ -132,23 +111,8 @@ final class GinServlet extends HttpServlet {
   private static String segment(String pathInfo) {
     String id = pathInfo == null || pathInfo.isEmpty() ? "" : pathInfo.substring(1);
     if (id.indexOf('/') >= 0) {
-      throw new ApiException(404, "not_found", "the routes here are /poll/{id} and /send/{id}");
+      throw notFound("the routes here are /poll/{id} and /send/{id}");
     }
     return id;
-  }
-
-  private static ApiException methodNotAllowed(String allow) {
-    return new ApiException(405, "method_not_allowed", "allowed here: " + allow, Map.of("Allow", allow));
-  }
-
-  private void refuse(HttpServletRequest req, HttpServletResponse resp, ApiException e)
-      throws IOException {
-    if (!resp.isCommitted()) {
-      resp.reset();
-      c.json().error(resp, e);
-    }
-    if (req.isAsyncStarted()) {
-      req.getAsyncContext().complete();
-    }
   }
 }

@@ -1,12 +1,11 @@
 package dev.parkway.compat;
 
 import dev.parkway.core.StoreUnavailableException;
+import dev.parkway.transport.http.ApiException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 
 /**
@@ -15,8 +14,9 @@ import java.lang.System.Logger.Level;
  * exact strings and statuses (405 for any other method, 400 for a bad body).
  *
  * <p>The {@code Content-Type} is not checked (golongpoll does not; its Go client sends none). The body is
- * limited to {@code parkway.body.max} bytes, checked on {@code Content-Length} and while reading (413): a
- * limit golongpoll does not have. Thread-safe.
+ * limited to {@code parkway.body.max} bytes, checked on {@code Content-Length} and while reading (413, by
+ * {@link dev.parkway.transport.http.JsonBody#readWithinLimit}): a limit golongpoll does not have.
+ * Thread-safe.
  */
 final class GolongpollPublishServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -37,8 +37,10 @@ final class GolongpollPublishServlet extends HttpServlet {
       return;
     }
     try {
-      byte[] body = readBody(req);
-      if (body == null) {
+      byte[] body;
+      try {
+        body = c.body().readWithinLimit(req);
+      } catch (ApiException tooLarge) {
         resp.setHeader("Connection", "close"); // do not read the rest of an oversized body
         GolongpollWire.write(
             resp, 413, GolongpollWire.error("POST body too large, the limit is " + c.config().bodyMax() + " bytes."));
@@ -64,25 +66,5 @@ final class GolongpollPublishServlet extends HttpServlet {
         GolongpollWire.write(resp, 500, GolongpollWire.error("The server failed; this is a bug."));
       }
     }
-  }
-
-  /** The body, or null if it is over the limit (checked before reading and while reading). */
-  private byte[] readBody(HttpServletRequest req) throws IOException {
-    int max = c.config().bodyMax();
-    long declared = req.getContentLengthLong();
-    if (declared > max) {
-      return null;
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 256);
-    byte[] buffer = new byte[8192];
-    try (InputStream in = req.getInputStream()) {
-      for (int n; (n = in.read(buffer)) != -1; ) {
-        if (out.size() + n > max) {
-          return null;
-        }
-        out.write(buffer, 0, n);
-      }
-    }
-    return out.toByteArray();
   }
 }

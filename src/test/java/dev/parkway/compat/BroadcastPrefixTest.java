@@ -27,13 +27,13 @@ class BroadcastPrefixTest extends SseTestSupport {
 
   @Test
   void routesAnswerUnderThePrefixOnTheConfiguredChannel() {
-    assertThat(get("/getmessage").statusCode()).isEqualTo(404);
+    assertThat(getNow("/getmessage").statusCode()).isEqualTo(404);
     SseClient events = openStream("/legacy/events");
     CompletableFuture<HttpResponse<String>> waiting = getAsync("/legacy/getmessage");
     awaitParked(1);
-    assertThat(get("/legacy/updatemessage?message=hear+ye").statusCode()).isEqualTo(200);
+    assertThat(getNow("/legacy/updatemessage?message=hear+ye").statusCode()).isEqualTo(200);
     assertThat(answer(waiting).body()).isEqualTo("hear ye");
     assertThat(events.nextEvent().data()).isEqualTo("hear ye");
-    assertThat(get("/channels/town-crier/info").body()).contains("\"head\":1");
+    assertThat(getNow("/channels/town-crier/info").body()).contains("\"head\":1");
   }
 }

@@ -30,7 +30,7 @@ class BroadcastRoutesTest extends SseTestSupport {
     CompletableFuture<HttpResponse<String>> waiting = getAsync("/getmessage");
     awaitParked(1);
 
-    HttpResponse<String> update = get("/updatemessage?message=hello");
+    HttpResponse<String> update = getNow("/updatemessage?message=hello");
     assertThat(update.statusCode()).isEqualTo(200);
     assertThat(update.body()).isEmpty();
 
@@ -48,17 +48,17 @@ class BroadcastRoutesTest extends SseTestSupport {
     CompletableFuture<HttpResponse<String>> one = getAsync("/getmessage");
     CompletableFuture<HttpResponse<String>> two = getAsync("/getmessage");
     awaitParked(2);
-    get("/updatemessage?message=to-everyone");
+    getNow("/updatemessage?message=to-everyone");
     assertThat(answer(one).body()).isEqualTo("to-everyone");
     assertThat(answer(two).body()).isEqualTo("to-everyone");
   }
 
   @Test
   void getMessageStartsAtTheHeadAndWaitsForTheNextBroadcast() {
-    get("/updatemessage?message=before");
+    getNow("/updatemessage?message=before");
     CompletableFuture<HttpResponse<String>> waiting = getAsync("/getmessage");
     awaitParked(1); // it did not answer "before": only broadcasts made while it waits count
-    get("/updatemessage?message=after");
+    getNow("/updatemessage?message=after");
     assertThat(answer(waiting).body()).isEqualTo("after");
   }
 
@@ -84,11 +84,11 @@ class BroadcastRoutesTest extends SseTestSupport {
 
   @Test
   void anEmptyOrMissingMessageDoesNothing() {
-    get("/updatemessage?message=mark");
+    getNow("/updatemessage?message=mark");
     long head = head();
-    assertThat(get("/updatemessage").statusCode()).isEqualTo(200);
-    assertThat(get("/updatemessage?message=").statusCode()).isEqualTo(200);
-    assertThat(get("/updatemessage?other=x").statusCode()).isEqualTo(200);
+    assertThat(getNow("/updatemessage").statusCode()).isEqualTo(200);
+    assertThat(getNow("/updatemessage?message=").statusCode()).isEqualTo(200);
+    assertThat(getNow("/updatemessage?other=x").statusCode()).isEqualTo(200);
     assertThat(head()).isEqualTo(head);
   }
 
@@ -97,7 +97,7 @@ class BroadcastRoutesTest extends SseTestSupport {
     String message = "héllo \"quoted\" \\ back <b>&amp; → ✓ {\"not\":\"json\"}";
     CompletableFuture<HttpResponse<String>> waiting = getAsync("/getmessage");
     awaitParked(1);
-    get("/updatemessage?message=" + URLEncoder.encode(message, StandardCharsets.UTF_8));
+    getNow("/updatemessage?message=" + URLEncoder.encode(message, StandardCharsets.UTF_8));
     HttpResponse<String> answer = answer(waiting);
     assertThat(answer.body()).isEqualTo(message);
   }
@@ -106,7 +106,7 @@ class BroadcastRoutesTest extends SseTestSupport {
   void aBroadcastIsAJsonStringEventThatNativePollersSee() {
     CompletableFuture<HttpResponse<String>> nativePoll = getAsync("/channels/" + CHANNEL + "?timeout=10");
     awaitParked(1);
-    get("/updatemessage?message=" + URLEncoder.encode("for \"natives\"", StandardCharsets.UTF_8));
+    getNow("/updatemessage?message=" + URLEncoder.encode("for \"natives\"", StandardCharsets.UTF_8));
     JsonPath body = JsonPath.from(answer(nativePoll).body());
     assertThat(body.getString("events[0].channel")).isEqualTo(CHANNEL);
     assertThat(body.getList("events")).hasSize(1);
@@ -123,7 +123,7 @@ class BroadcastRoutesTest extends SseTestSupport {
 
   @Test
   void deletingTheChannelAnswersAParkedGetMessageNoNewMessages() {
-    get("/updatemessage?message=exists");
+    getNow("/updatemessage?message=exists");
     CompletableFuture<HttpResponse<String>> waiting = getAsync("/getmessage");
     awaitParked(1);
     assertThat(send(request("/channels/" + CHANNEL).DELETE().build()).statusCode()).isEqualTo(204);
@@ -137,8 +137,8 @@ class BroadcastRoutesTest extends SseTestSupport {
     SseClient events = openStream("/events");
     assertThat(events.header("Content-Type")).startsWith("text/event-stream");
     assertThat(events.header("X-Accel-Buffering")).isEqualTo("no");
-    get("/updatemessage?message=hello");
-    get("/updatemessage?message=world");
+    getNow("/updatemessage?message=hello");
+    getNow("/updatemessage?message=world");
 
     SseClient.Frame first = events.nextEvent();
     assertThat(first.data()).isEqualTo("hello");
@@ -152,8 +152,8 @@ class BroadcastRoutesTest extends SseTestSupport {
   void aMultiLineBroadcastIsOneFrameOfDataLinesAndCannotForgeAnother() {
     SseClient events = openStream("/events");
     String message = "a\r\nevent: evil\r\n\r\ndata: forged\nid: 9";
-    get("/updatemessage?message=" + URLEncoder.encode(message, StandardCharsets.UTF_8));
-    get("/updatemessage?message=next");
+    getNow("/updatemessage?message=" + URLEncoder.encode(message, StandardCharsets.UTF_8));
+    getNow("/updatemessage?message=next");
 
     SseClient.Frame frame = events.nextEvent();
     assertThat(frame.data()).isEqualTo("a\nevent: evil\n\ndata: forged\nid: 9");
@@ -167,7 +167,7 @@ class BroadcastRoutesTest extends SseTestSupport {
     SseClient events = openStream("/events");
     CompletableFuture<HttpResponse<String>> waiting = getAsync("/getmessage");
     awaitParked(1);
-    get("/updatemessage?message=both");
+    getNow("/updatemessage?message=both");
     assertThat(answer(waiting).body()).isEqualTo("both");
     assertThat(events.nextEvent().data()).isEqualTo("both");
   }
@@ -187,7 +187,7 @@ class BroadcastRoutesTest extends SseTestSupport {
 
   @Test
   void aMalformedQueryIsA400NotABroadcast() throws Exception {
-    get("/updatemessage?message=mark");
+    getNow("/updatemessage?message=mark");
     long head = head();
     try (SseClient bad = SseClient.open(server.port(), "/updatemessage?message=%ZZ")) { // raw: no client sends it
       assertThat(bad.status()).isEqualTo(400);
@@ -198,7 +198,7 @@ class BroadcastRoutesTest extends SseTestSupport {
 
   /** The broadcast channel's head (0 before the first broadcast). */
   private long head() {
-    HttpResponse<String> info = get("/channels/" + CHANNEL + "/info");
+    HttpResponse<String> info = getNow("/channels/" + CHANNEL + "/info");
     return info.statusCode() == 404 ? 0 : JsonPath.from(info.body()).getLong("head");
   }
 }

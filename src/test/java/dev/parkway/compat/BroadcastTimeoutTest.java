@@ -17,7 +17,7 @@ class BroadcastTimeoutTest extends SseTestSupport {
 
   @Test
   void getMessageAnswersNoNewMessagesAsPlainTextWhenTheTimeoutPasses() {
-    HttpResponse<String> answer = get("/getmessage");
+    HttpResponse<String> answer = getNow("/getmessage");
     assertThat(answer.statusCode()).isEqualTo(200);
     assertThat(answer.body()).isEqualTo("No new messages");
     assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));

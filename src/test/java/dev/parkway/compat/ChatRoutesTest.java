@@ -3,6 +3,7 @@ package dev.parkway.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parkway.testing.EmbeddedParkway;
+import dev.parkway.testing.RawHttp;
 import io.restassured.path.json.JsonPath;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -99,7 +100,7 @@ class ChatRoutesTest extends GinHttpSupport {
   void anAfterThatIsNotAUuidIs400() {
     assertError(getNow("/messages?after=garbage"), 400, "invalid_cursor");
     assertError(getNow("/messages?after=12"), 400, "invalid_cursor");
-    Raw malformed = rawGet("/messages?after=%ZZ");
+    RawHttp.Response malformed = rawGet("/messages?after=%ZZ");
     assertThat(malformed.status()).isEqualTo(400);
     assertThat(body(malformed.body()).getString("error")).isEqualTo("invalid_parameter");
   }

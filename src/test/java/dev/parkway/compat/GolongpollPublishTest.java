@@ -35,7 +35,7 @@ class GolongpollPublishTest extends GolongpollBaseTest {
 
     HttpResponse<String> events = subscribe("timeout", "5", "category", c, "since_time", "0");
     JsonObject event = json(events).getJsonArray("events").getJsonObject(0);
-    assertThat(event.getJsonObject("data")).isEqualTo(parse("{\"message\":\"Hello\"}"));
+    assertThat(event.getJsonObject("data")).isEqualTo(parseJson("{\"message\":\"Hello\"}"));
   }
 
   @ParameterizedTest
@@ -130,7 +130,7 @@ class GolongpollPublishTest extends GolongpollBaseTest {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     JsonObject event =
         json(subscribe("timeout", "5", "category", c, "since_time", "0")).getJsonArray("events").getJsonObject(0);
-    assertThat(event.get("data")).isEqualTo(parse("[1,{\"k\":true}]"));
+    assertThat(event.get("data")).isEqualTo(parseJson("[1,{\"k\":true}]"));
   }
 
   @Test

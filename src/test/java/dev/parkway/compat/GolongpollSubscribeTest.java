@@ -58,7 +58,7 @@ class GolongpollSubscribeTest extends GolongpollBaseTest {
     publish(c, "{\"k\":\"v\"}");
     HttpResponse<String> answer = answer(pending);
     assertSubscribeHeaders(answer);
-    assertThat(events(answer)).extracting(Seen::data).containsExactly(parse("{\"k\":\"v\"}"));
+    assertThat(events(answer)).extracting(Seen::data).containsExactly(parseJson("{\"k\":\"v\"}"));
   }
 
   @Test
@@ -68,7 +68,7 @@ class GolongpollSubscribeTest extends GolongpollBaseTest {
     CompletableFuture<HttpResponse<String>> pending = subscribeAsync("timeout", "10", "category", c);
     awaitParked(1);
     publish(c, "\"new\"");
-    assertThat(events(answer(pending))).extracting(Seen::data).containsExactly(parse("\"new\""));
+    assertThat(events(answer(pending))).extracting(Seen::data).containsExactly(parseJson("\"new\""));
   }
 
   @Test
@@ -241,7 +241,7 @@ class GolongpollSubscribeTest extends GolongpollBaseTest {
     long nativeTimestamp = json(nativePublish).getJsonNumber("timestamp").longValue();
     List<Seen> got = events(answer(parked));
     assertThat(got).containsExactly(
-        new Seen(nativeTimestamp, EventIds.of(server.broker().epoch(), c, 1).toString(), parse("{\"from\":\"native\"}")));
+        new Seen(nativeTimestamp, EventIds.of(server.broker().epoch(), c, 1).toString(), parseJson("{\"from\":\"native\"}")));
 
     // golongpoll publish, native reader
     publish(c, "{\"from\":\"golongpoll\"}");
@@ -249,7 +249,7 @@ class GolongpollSubscribeTest extends GolongpollBaseTest {
     JsonArray nativeEvents = json(nativeRead).getJsonArray("events");
     assertThat(nativeEvents).hasSize(1);
     assertThat(nativeEvents.getJsonObject(0).getJsonNumber("seq").longValue()).isEqualTo(2);
-    assertThat(nativeEvents.getJsonObject(0).get("data")).isEqualTo(parse("{\"from\":\"golongpoll\"}"));
+    assertThat(nativeEvents.getJsonObject(0).get("data")).isEqualTo(parseJson("{\"from\":\"golongpoll\"}"));
 
     // the golongpoll id names the native seq
     List<Seen> both = events(subscribe("timeout", "5", "category", c, "since_time", "0"));

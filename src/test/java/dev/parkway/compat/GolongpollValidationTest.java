@@ -2,6 +2,7 @@ package dev.parkway.compat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parkway.testing.RawHttp;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -140,11 +141,11 @@ class GolongpollValidationTest extends GolongpollBaseTest {
     String c = category("malformed");
     publish(c, "1");
     // Go's url.ParseQuery drops "category=%zz" and "x;y=1" and keeps the first valid category.
-    Raw answer = rawGet("/events?timeout=5&category=%zz&x;y=1&category=" + c + "&since_time=0&category=other");
+    RawHttp.Response answer = rawGet("/events?timeout=5&category=%zz&x;y=1&category=" + c + "&since_time=0&category=other");
     assertThat(answer.status()).isEqualTo(200);
     assertThat(json(answer.body()).getJsonArray("events").getJsonObject(0).getString("category")).isEqualTo(c);
 
-    Raw refused = rawGet("/events?timeout=%zz&category=" + c);
+    RawHttp.Response refused = rawGet("/events?timeout=%zz&category=" + c);
     assertThat(refused.status()).isEqualTo(200);
     assertThat(refused.headers()).containsEntry("content-type", "application/json");
     assertThat(refused.body()).isEqualTo("{\"error\": \"" + TIMEOUT + "\"}");

@@ -3,6 +3,7 @@ package dev.parkway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parkway.core.Broker;
+import dev.parkway.testing.RawHttp;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.parkway.sse;
 
+import dev.parkway.testing.RawHttp;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,17 +60,9 @@ public final class SseClient implements AutoCloseable {
     socket.getOutputStream().flush();
     InputStream in = new BufferedInputStream(socket.getInputStream());
     socket.setSoTimeout((int) PATIENCE.toMillis()); // the head must come promptly
-    String head = readHead(in);
-    String[] lines = head.split("\r\n");
-    int status = Integer.parseInt(lines[0].split(" ")[1]);
-    Map<String, String> headers = new LinkedHashMap<>();
-    for (int i = 1; i < lines.length; i++) {
-      int colon = lines[i].indexOf(':');
-      if (colon > 0) {
-        headers.put(
-            lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
-      }
-    }
+    RawHttp.Head head = RawHttp.readHead(in);
+    int status = head.status();
+    Map<String, String> headers = head.headers();
     if (!"chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
       String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
@@ -114,20 +106,6 @@ public final class SseClient implements AutoCloseable {
     }
     sb.append("\r\n");
     return sb.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    while (matched < 4) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("connection closed before the response head ended: " + head);
-      }
-      head.write(b);
-      matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
-    }
-    return head.toString(StandardCharsets.ISO_8859_1);
   }
 
   // ---- the reader thread ----

@@ -11,11 +11,14 @@ import java.lang.System.Logger.Level;
 import java.util.Map;
 
 /**
- * Base of Parkway's servlets: routes by method itself (so a wrong method is a JSON 405, not the
- * container's HTML page) and turns every refusal into its JSON error. A failure Parkway did not foresee is
- * logged once here and answered 500 {@code internal_error} without details.
+ * Base of Parkway's servlets, the native API's and the JSON compatibility routes': routes by method itself
+ * (so a wrong method is a JSON 405, not the container's HTML page) and turns every refusal into its JSON
+ * error. A failure Parkway did not foresee is logged once here and answered 500 {@code internal_error}
+ * without details. Subclasses may keep a malformed query from being refused up front ({@link
+ * #parsesQueryFirst}) and word the store's absence their own way
+ * ({@link #storeUnavailable(HttpServletRequest)}).
  */
-abstract class ApiServlet extends HttpServlet {
+public abstract class ApiServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   private static final System.Logger LOG = System.getLogger(ApiServlet.class.getName());
 
@@ -25,7 +28,7 @@ abstract class ApiServlet extends HttpServlet {
 
   protected final transient JsonWriter json;
 
-  ApiServlet(JsonWriter json) {
+  protected ApiServlet(JsonWriter json) {
     this.json = json;
   }
 
@@ -35,7 +38,9 @@ abstract class ApiServlet extends HttpServlet {
   @Override
   protected final void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     try {
-      parseParameters(req);
+      if (parsesQueryFirst()) {
+        parseParameters(req);
+      }
       handle(req, resp);
     } catch (ApiException e) {
       refuse(req, resp, e);
@@ -45,9 +50,7 @@ abstract class ApiServlet extends HttpServlet {
       refuse(req, resp, new ApiException(422, "idempotency_key_reused", e.getMessage()));
     } catch (StoreUnavailableException e) {
       LOG.log(Level.WARNING, "store unavailable: " + e.getMessage());
-      refuse(req, resp, storeUnavailable(req.getMethod().equals("POST")
-          ? "the event could not be stored; nothing was stored"
-          : "the store cannot be reached; try again shortly"));
+      refuse(req, resp, storeUnavailable(req));
     } catch (IOException e) {
       LOG.log(Level.DEBUG, "client went away", e);
     } catch (RuntimeException e) {
@@ -57,11 +60,26 @@ abstract class ApiServlet extends HttpServlet {
   }
 
   /**
+   * Whether {@link #service} parses the query before {@link #handle} (the default). A route whose original
+   * ignores its query turns this off, and calls {@link #parseParameters} itself where it reads one.
+   */
+  protected boolean parsesQueryFirst() {
+    return true;
+  }
+
+  /** The 503 for a store that cannot be reached; by default worded by whether the request stores. */
+  protected ApiException storeUnavailable(HttpServletRequest req) {
+    return storeUnavailable(req.getMethod().equals("POST")
+        ? "the event could not be stored; nothing was stored"
+        : "the store cannot be reached; try again shortly");
+  }
+
+  /**
    * Parses the query once, up front: the container throws {@code IllegalStateException} from its first
    * {@code getParameter} call for a malformed query ({@code %ZZ}, bad UTF-8, too many parameters), and
-   * that is the client's mistake, not ours.
+   * that is the client's mistake, not ours: 400 {@code invalid_parameter}.
    */
-  private static void parseParameters(HttpServletRequest req) {
+  public static void parseParameters(HttpServletRequest req) {
     try {
       req.getParameterMap();
     } catch (IllegalStateException e) {
@@ -70,16 +88,16 @@ abstract class ApiServlet extends HttpServlet {
     }
   }
 
-  static ApiException storeUnavailable(String message) {
+  protected static ApiException storeUnavailable(String message) {
     return new ApiException(503, "store_unavailable", message, Map.of("Retry-After", "1"));
   }
 
-  static ApiException methodNotAllowed(String allow) {
+  public static ApiException methodNotAllowed(String allow) {
     return new ApiException(
         405, "method_not_allowed", "allowed here: " + allow, Map.of("Allow", allow));
   }
 
-  static ApiException notFound(String message) {
+  protected static ApiException notFound(String message) {
     return new ApiException(404, "not_found", message);
   }
 

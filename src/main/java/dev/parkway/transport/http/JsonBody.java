@@ -44,6 +44,15 @@ public final class JsonBody {
 
   byte[] readBytes(HttpServletRequest req) throws IOException {
     requireJsonType(req.getContentType());
+    return readWithinLimit(req);
+  }
+
+  /**
+   * The body's bytes, whatever its {@code Content-Type}, for adapters whose originals check no type. The
+   * only refusal is the size limit: 413 {@code body_too_large}, thrown on {@code Content-Length} before
+   * reading anything, or as soon as the bytes read pass the limit (the rest is left unread).
+   */
+  public byte[] readWithinLimit(HttpServletRequest req) throws IOException {
     long declared = req.getContentLengthLong();
     if (declared > maxBytes) {
       throw tooLarge();

@@ -4,6 +4,7 @@ import dev.parkway.core.InvalidCursorException;
 import dev.parkway.core.StoreUnavailableException;
 import dev.parkway.core.Subscription;
 import dev.parkway.transport.http.ApiException;
+import dev.parkway.transport.http.ApiServlet;
 import dev.parkway.transport.http.JsonWriter;
 import dev.parkway.transport.http.PollQuery;
 import jakarta.servlet.http.HttpServlet;
@@ -35,14 +36,9 @@ final class StreamServlet extends HttpServlet {
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     try {
-      try {
-        req.getParameterMap(); // the container throws here for a malformed query
-      } catch (IllegalStateException e) {
-        throw new ApiException(
-            400, "invalid_parameter", "the query string is malformed (bad %-encoding or too many parameters)");
-      }
+      ApiServlet.parseParameters(req);
       if (!req.getMethod().equals("GET")) {
-        throw new ApiException(405, "method_not_allowed", "allowed here: GET", Map.of("Allow", "GET"));
+        throw ApiServlet.methodNotAllowed("GET");
       }
       Subscription subscription = query.channels(req);
       streams.open(req, resp, subscription, starts.of(req, subscription), NativeFormat.INSTANCE);
