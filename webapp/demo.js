@@ -34,18 +34,24 @@ const chatError = $("chat-error");
 nameInput.value = localStorage.getItem("parkway.demo.name") ?? `guest-${Math.floor(Math.random() * 9000 + 1000)}`;
 nameInput.addEventListener("change", () => localStorage.setItem("parkway.demo.name", nameInput.value.trim()));
 
-const shown = new Set(); // seqs on screen: history and live events can overlap
+const shown = new Set(); // keys on screen: history and live events can overlap
+// A server that restarted without keeping its history (a new epoch) numbers messages from 1 again:
+// each restart starts a new era, and a message's place on screen is (era, seq).
+let era = 0;
+const keyOf = (seq) => era * 1e12 + seq;
 
 function time(ms) {
   return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }
 
 function addMessage(event) {
-  if (shown.has(event.seq)) return;
-  shown.add(event.seq);
+  const key = keyOf(event.seq);
+  if (shown.has(key)) return;
+  shown.add(key);
   const data = event.data && typeof event.data === "object" ? event.data : { text: String(event.data) };
   const li = document.createElement("li");
   li.dataset.seq = event.seq;
+  li.dataset.key = key;
   li.className = "message" + (data.name === nameInput.value.trim() ? " mine" : "");
   const who = document.createElement("span");
   who.className = "who";
@@ -57,8 +63,8 @@ function addMessage(event) {
   when.className = "when";
   when.textContent = time(event.timestamp);
   li.append(who, text, when);
-  // Keep seq order even when history arrives after live events.
-  const after = [...messages.querySelectorAll("li.message")].find((m) => Number(m.dataset.seq) > event.seq);
+  // Keep (era, seq) order even when history arrives after live events.
+  const after = [...messages.querySelectorAll("li.message")].find((m) => Number(m.dataset.key) > key);
   messages.querySelector("li.empty")?.remove();
   messages.insertBefore(li, after ?? null);
   const all = messages.querySelectorAll("li.message");
@@ -100,7 +106,16 @@ function startChat() {
   chatSub = pw.subscribe([CHAT], {
     transport: transportSelect.value,
     onEvent: addMessage,
-    onGap: (g) => chatNotice(g.reason === "invalid_cursor" ? "Reconnected from scratch; some messages may be missing." : `${g.oldest - g.requested} message(s) were lost (retention).`),
+    onGap(g) {
+      if (g.reason === "invalid_cursor") {
+        chatNotice("Reconnected from scratch; some messages may be missing.");
+      } else if (g.oldest <= g.requested) {
+        era++; // a new epoch: the server restarted and its earlier messages are gone
+        chatNotice("The server restarted; earlier messages were not kept.");
+      } else {
+        chatNotice(`${g.oldest - g.requested} message(s) were lost (retention).`);
+      }
+    },
     onStatus(status) {
       showStatus($("status"), status);
       // Once the subscription is live (its first answer, or its leader's), anything older comes from history.
