@@ -15,7 +15,9 @@ import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.loader.WebappLoader;
 import org.apache.catalina.servlets.DefaultServlet;
+import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.tomcat.util.scan.StandardJarScanner;
 
 /**
@@ -24,6 +26,9 @@ import org.apache.tomcat.util.scan.StandardJarScanner;
  *
  * <p>The web application's class loader delegates to the test class path first, so the broker a test
  * reads from the servlet context is of the same class as the one it imports.
+ *
+ * <p>The connector is set up like {@code tomcat-conf/server.xml} (see {@link #CONNECTOR}), so the tests,
+ * the dev server and the benchmark run the configuration that is deployed.
  */
 public final class EmbeddedParkway implements AutoCloseable {
   private final Tomcat tomcat;
@@ -47,16 +52,22 @@ public final class EmbeddedParkway implements AutoCloseable {
       Path baseDir = Files.createTempDirectory("parkway-tomcat");
       Tomcat tomcat = new Tomcat();
       tomcat.setBaseDir(baseDir.toString());
-      Connector connector = new Connector("HTTP/1.1");
-      connector.setPort(port);
-      connector.setProperty("address", address);
-      connector.setProperty("maxConnections", "60000");
+      Connector connector = connector(address, port);
       tomcat.setConnector(connector);
 
       // Tomcat's default web.xml would add a JSP servlet this project does not ship; add only the
       // static-file servlet that serves the demo page.
       tomcat.setAddDefaultWebXmlToWebapp(false);
+      // No stack traces or version numbers on the container's own error pages (a request refused
+      // before it reaches Parkway, such as a request line over the header limit).
+      ErrorReportValve errors = new ErrorReportValve();
+      errors.setShowReport(false);
+      errors.setShowServerInfo(false);
+      tomcat.getHost().getPipeline().addValve(errors);
       Context context = tomcat.addWebapp("", webappDir().getAbsolutePath());
+      // On stop, Tomcat waits this long for in-flight async requests before Parkway's own shutdown
+      // runs; parked polls never finish by themselves, so a long wait only delays their 503.
+      ((StandardContext) context).setUnloadDelay(200);
       Tomcat.addServlet(context, "default", new DefaultServlet());
       context.addServletMappingDecoded("/", "default");
       Tomcat.addDefaultMimeTypeMappings(context);
@@ -86,6 +97,73 @@ public final class EmbeddedParkway implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Connector attributes for many parked long polls: the values of {@code tomcat-conf/server.xml}; keep
+   * the two in step. A parked poll holds its connection's Tomcat request processor, and every buffer in
+   * it, until it is answered. These sizes took that from about 100 KB to about 66 KB of heap per parked
+   * poll (measured with {@code bench/heap.sh}; figures and reasons in {@code docs/benchmarks.md},
+   * "History"). Each buffer below is allocated at its full size for every processor, whatever the
+   * request holds.
+   *
+   * <p>One difference from server.xml: {@code maxConnections} is 60,000 here, so the benchmark can probe
+   * how many parked polls a heap holds; server.xml bounds it by the heap (see setenv.sh there).
+   */
+  static final Map<String, String> CONNECTOR =
+      orderedMap(
+          "maxConnections", "60000",
+          // The next poll on a connection takes a processor from this cache. Tomcat's default (200)
+          // dropped the rest, so every fan-out round rebuilt N-200 processors as garbage.
+          "processorCache", "60000",
+          // Clients that reconnect at once overflowed the default backlog of 100, and each dropped SYN
+          // cost its client a 1 s retransmission. Linux caps it at net.core.somaxconn.
+          "acceptCount", "1024",
+          // A long-poll client keeps its connection for poll after poll: never close it after N.
+          "maxKeepAliveRequests", "-1",
+          // Request line and headers; the processor's input buffer is this plus socket.appReadBufSize.
+          // Tomcat's default, kept: it fits a cursor of about 7.5 KB in the query string.
+          "maxHttpRequestHeaderSize", "8192",
+          // Status line and headers of a response (default 8 KB). Parkway's answers carry about 200
+          // bytes of headers; past 2 KB Tomcat would answer 500.
+          "maxHttpResponseHeaderSize", "2048",
+          // Trailer fields of a chunked request body (default 8 KB). Parkway reads none.
+          "maxTrailerSize", "1024",
+          // Socket buffers (default 8 KB each). The read buffer counts twice (see the header size). An
+          // answer of up to about 1 KB (headers included) is one write; a bigger one, one write per KB.
+          "socket.appReadBufSize", "1024",
+          "socket.appWriteBufSize", "1024");
+
+  private static final String OVERRIDE_PREFIX = "parkway.tomcat.";
+
+  /**
+   * The HTTP/1.1 connector with {@link #CONNECTOR}'s attributes. For experiments (the benchmark), any
+   * attribute can be overridden with a {@code -Dparkway.tomcat.<attribute>=<value>} system property
+   * (the names server.xml's placeholders use), and {@code -Dparkway.tomcat.protocol=<class>} names
+   * another ProtocolHandler. An attribute the connector does not know stops start-up.
+   */
+  private static Connector connector(String address, int port) {
+    Connector connector =
+        new Connector(System.getProperty(OVERRIDE_PREFIX + "protocol", "HTTP/1.1"));
+    connector.setPort(port);
+    connector.setProperty("address", address);
+    Map<String, String> attributes = new LinkedHashMap<>(CONNECTOR);
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith(OVERRIDE_PREFIX) && !name.equals(OVERRIDE_PREFIX + "protocol")) {
+        attributes.put(name.substring(OVERRIDE_PREFIX.length()), System.getProperty(name));
+      }
+    }
+    attributes.forEach(
+        (name, value) -> {
+          if (!connector.setProperty(name, value)) {
+            throw new IllegalArgumentException("the HTTP connector has no attribute " + name);
+          }
+        });
+    return connector;
+  }
+
+  private static Map<String, String> orderedMap(String... pairs) {
+    return java.util.Collections.unmodifiableMap(settings(pairs));
   }
 
   /** Settings map builder for readable tests: {@code settings("parkway.poll.timeout.max", "5")}. */

@@ -1,0 +1,107 @@
+# Shared by bench/fanout.sh and bench/heap.sh (sourced, not run): build, limits, CPU pinning, and the
+# dev server (the real webapp/ on embedded Tomcat through EmbeddedParkway, in-memory store, 127.0.0.1,
+# free port). Callers set `tool` (a name for messages) before sourcing.
+#
+# Environment read here:
+#   SERVER_HEAP        server -Xmx (default 1g)
+#   SERVER_JAVA_OPTS   extra server JVM flags. Connector attributes are -Dparkway.tomcat.<attribute>=<value>
+#                      (EmbeddedParkway applies them over its own settings), e.g.
+#                      SERVER_JAVA_OPTS="-Dparkway.tomcat.socket.appWriteBufSize=8192 -XX:+UseG1GC"
+#   BENCH_PROTOCOL     "small": run Tomcat with bench/src/SmallBufferProtocol.java (an experiment that
+#                      shrinks the servlet response and request-reader buffers; see that file)
+#   BENCH_OUT          where logs go (default target/bench/<timestamp>)
+#   NOFILE             ulimit -n to ask for (default 200000; falls back to the hard limit)
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+heap="${SERVER_HEAP:-1g}"
+out="${BENCH_OUT:-target/bench/$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$out"
+
+# ---- build, if needed -------------------------------------------------------------------------
+newest_source="$(find pom.xml src webapp -type f -newer target/test-classes/dev/parkway/dev/DevServer.class 2>/dev/null | head -1 || true)"
+if [[ ! -f target/test-classes/dev/parkway/dev/DevServer.class || -n "$newest_source" ]]; then
+  echo "$tool: building (mvn -o -q -B -DskipTests package)"
+  mvn -o -q -B -DskipTests package
+fi
+if [[ ! -s target/bench-classpath.txt || pom.xml -nt target/bench-classpath.txt ]]; then
+  mvn -o -q -B dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+fi
+cp="target/classes:target/test-classes:$(cat target/bench-classpath.txt)"
+
+protocol_opts=()
+case "${BENCH_PROTOCOL:-}" in
+  "") ;;
+  small)
+    mkdir -p target/bench-classes
+    if [[ ! -f target/bench-classes/dev/parkway/bench/SmallBufferProtocol.class \
+          || bench/src/SmallBufferProtocol.java -nt target/bench-classes/dev/parkway/bench/SmallBufferProtocol.class ]]; then
+      javac -d target/bench-classes -cp "$cp" bench/src/SmallBufferProtocol.java
+    fi
+    cp="$cp:target/bench-classes"
+    protocol_opts=(-Dparkway.tomcat.protocol=dev.parkway.bench.SmallBufferProtocol)
+    ;;
+  *) echo "$tool: BENCH_PROTOCOL must be empty or 'small'"; exit 2 ;;
+esac
+
+# ---- limits and CPU pinning -------------------------------------------------------------------
+# Each parked poll is one connection, so one file descriptor in the server and one in the load tool.
+# RLIMIT_NOFILE is per process; raising the hard limit needs CAP_SYS_RESOURCE (root in a container
+# often lacks it). Then one server process can hold at most (hard limit - ~100) connections.
+want="${NOFILE:-200000}"
+if ! ulimit -n "$want" 2>/dev/null; then
+  hard="$(ulimit -Hn)"
+  [[ "$hard" == unlimited ]] && hard="$want"
+  ulimit -n "$hard" 2>/dev/null || true
+  echo "$tool: ulimit -n $want refused; using $(ulimit -n) (the hard limit, per process)"
+fi
+server_pin=()
+client_pin=()
+if command -v taskset >/dev/null 2>&1 && [[ "$(nproc)" -ge 2 ]]; then
+  server_pin=(taskset -c 0)
+  client_pin=(taskset -c 1)
+fi
+
+# ---- the server -------------------------------------------------------------------------------
+server_pid=""
+port=""
+stop_server() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$server_pid" 2>/dev/null; then
+      echo "$tool: server did not stop in 10 s; killing it"
+      kill -9 "$server_pid" 2>/dev/null || true
+    fi
+  fi
+  server_pid=""
+}
+trap stop_server EXIT
+trap 'exit 130' INT TERM
+
+# start_server [extra JVM flags...]: starts the dev server on 127.0.0.1 and a free port; sets
+# server_pid and port. Port 0: Tomcat picks the port and the dev server prints it.
+start_server() {
+  # shellcheck disable=SC2086
+  "${server_pin[@]}" java -Xmx"$heap" ${SERVER_JAVA_OPTS:-} "${protocol_opts[@]}" "$@" \
+    -Xlog:gc,gc+init:file="$out/server-gc.log" \
+    -Dparkway.dev.address=127.0.0.1 \
+    -cp "$cp" dev.parkway.dev.DevServer 0 >"$out/server.log" 2>&1 &
+  server_pid=$!
+  port=""
+  for _ in $(seq 1 300); do
+    port="$(grep -o 'running at http://localhost:[0-9]*' "$out/server.log" 2>/dev/null | grep -o '[0-9]*$' || true)"
+    [[ -n "$port" ]] && break
+    kill -0 "$server_pid" 2>/dev/null || { echo "$tool: the server died:"; cat "$out/server.log"; exit 2; }
+    sleep 0.1
+  done
+  [[ -n "$port" ]] || { echo "$tool: the server did not start in 30 s"; cat "$out/server.log"; exit 2; }
+  echo "$tool: Parkway pid $server_pid on 127.0.0.1:$port, -Xmx$heap ${SERVER_JAVA_OPTS:-}${protocol_opts[*]:+ ${protocol_opts[*]}}${server_pin[*]:+, server ${server_pin[*]}, load ${client_pin[*]}}; logs in $out"
+  echo "$tool: $(nproc) CPUs, ulimit -n $(ulimit -n), $(grep -m1 'Using' "$out/server-gc.log" | sed 's/.*Using /GC: /')"
+}
+
+rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
