@@ -1,7 +1,6 @@
 package dev.parkway.compat;
 
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
@@ -10,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.NoSuchElementException;
 
 /**
  * A golongpoll publish body, {@code {"category": "...", "data": <any non-null JSON>}}, read as golongpoll's
@@ -63,7 +61,7 @@ record GolongpollPublish(GolongpollCategory category, String data) {
       } else if (first != JsonParser.Event.VALUE_NULL) {
         throw new Refused(GolongpollWire.BODY_ERROR); // an array, string, number or boolean
       }
-    } catch (JsonException | IllegalStateException | NoSuchElementException e) {
+    } catch (RuntimeException e) { // incl. Parsson's plain RuntimeException past its nesting limit
       throw new Refused(GolongpollWire.BODY_ERROR);
     }
     if (typeMismatch) {

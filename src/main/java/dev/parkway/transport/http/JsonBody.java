@@ -66,6 +66,14 @@ public final class JsonBody {
         }
         out.write(buffer, 0, n);
       }
+    } catch (IOException e) {
+      // The body ended before its Content-Length (or a chunk was malformed). If the client is really
+      // gone this answer is simply not read; if it only half-closed, it learns why.
+      throw new ApiException(
+          400,
+          "invalid_json",
+          "the body ended before its Content-Length, or its chunked encoding is broken",
+          java.util.Map.of("Connection", "close"));
     }
     return out.toByteArray();
   }
@@ -97,7 +105,9 @@ public final class JsonBody {
         throw new JsonException("trailing content");
       }
       return value;
-    } catch (JsonException | IllegalStateException | java.util.NoSuchElementException e) {
+    } catch (RuntimeException e) {
+      // JsonException, IllegalStateException, NoSuchElementException, and the plain RuntimeException
+      // Parsson throws past its nesting limit ("Input is too deeply nested"): all the client's JSON.
       throw ApiException.badRequest("invalid_json", "the body is not one valid JSON value");
     }
   }
@@ -115,6 +125,9 @@ public final class JsonBody {
       throw unsupported();
     }
     String[] parts = contentType.toLowerCase(Locale.ROOT).split(";");
+    if (parts.length == 0) { // ";" alone splits into nothing
+      throw unsupported();
+    }
     String type = parts[0].trim();
     if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
       throw unsupported();
