@@ -10,7 +10,7 @@ import dev.parkway.core.EventStore;
 import dev.parkway.core.Mailboxes;
 import dev.parkway.core.Retention;
 import dev.parkway.core.ScheduledTimer;
-import dev.parkway.store.memory.RingBufferStore;
+import dev.parkway.store.Stores;
 import dev.parkway.transport.http.HttpRoutes;
 import dev.parkway.transport.http.JsonWriter;
 import dev.parkway.transport.http.StreamHandler;
@@ -74,8 +74,7 @@ public final class Bootstrap implements ServletContextListener {
     Retention queues =
         new Retention(config.mailboxCapacity(), config.mailboxTtl(), config.dedupeWindow());
     store =
-        new RingBufferStore(
-            key -> Mailboxes.isMailboxKey(key) ? queues : channels, Clock.systemUTC());
+        Stores.open(config, key -> Mailboxes.isMailboxKey(key) ? queues : channels, Clock.systemUTC());
     ScheduledTimer timer = new ScheduledTimer(scheduler);
     broker =
         new Broker(

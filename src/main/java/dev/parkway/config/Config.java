@@ -35,6 +35,8 @@ public record Config(
     Duration containerTimeoutMargin,
     Sse sse,
     Compat compat,
+    FileStore file,
+    Redis redis,
     Map<String, String> effective) {
 
   public static final String STORE = "parkway.store";
@@ -58,10 +60,23 @@ public record Config(
   public static final String SSE_BUFFER_MAX = "parkway.sse.buffer.max";
   public static final String COMPAT = "parkway.compat";
 
+  public static final String FILE_DIR = "parkway.file.dir";
+  public static final String FILE_FSYNC = "parkway.file.fsync";
+  public static final String FILE_FSYNC_INTERVAL = "parkway.file.fsync.interval";
+  public static final String FILE_SEGMENT_BYTES = "parkway.file.segment.bytes";
+
+  public static final String REDIS_URL = "parkway.redis.url";
+  public static final String REDIS_PASSWORD = "parkway.redis.password";
+  public static final String REDIS_TLS = "parkway.redis.tls";
+  public static final String REDIS_DATABASE = "parkway.redis.database";
+  public static final String REDIS_POOL_SIZE = "parkway.redis.pool.size";
+  public static final String REDIS_TIMEOUT = "parkway.redis.timeout";
+  public static final String REDIS_PREFIX = "parkway.redis.prefix";
+
   /** The compatibility routes, by the name {@code parkway.compat} lists them with. */
   public static final List<String> COMPAT_ROUTES = List.of("gin", "node", "broadcast", "golongpoll", "chat");
 
-  private static final Set<String> STORES = Set.of("memory");
+  private static final Set<String> STORES = Set.of("memory", "file", "redis");
   private static final Duration DAY = Duration.ofDays(1);
 
   public Config {
@@ -99,6 +114,8 @@ public record Config(
             r.seconds(SSE_HEARTBEAT, Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofSeconds(15)),
             r.integer(SSE_BUFFER_MAX, 256 * 1024, 1024, 64 * 1024 * 1024));
     Compat compat = Compat.load(r);
+    FileStore file = FileStore.load(r);
+    Redis redis = Redis.load(r);
     r.require(
         timeoutDefault.compareTo(timeoutMax) <= 0,
         POLL_TIMEOUT_DEFAULT + " (" + SettingReader.format(timeoutDefault) + ") must not exceed "
@@ -110,7 +127,7 @@ public record Config(
     return new Config(
         store, timeoutDefault, timeoutMax, limitDefault, limitMax, channelsMax, answerMaxBytes,
         retentionCount, retentionAge, dedupe, mailboxCapacity, mailboxTtl, bodyMax, threads,
-        retryAfter, margin, sse, compat, r.effective());
+        retryAfter, margin, sse, compat, file, redis, r.effective());
   }
 
   /**
@@ -118,6 +135,75 @@ public record Config(
    * {@code bufferMax} bytes waiting to be written to one stream before it is closed as too slow.
    */
   public record Sse(Duration heartbeat, int bufferMax) {}
+
+  /**
+   * The file store ({@code parkway.store=file}): its directory, and when a publish is forced to disk.
+   * {@code fsync=always}: a 201 means the event was fsynced (publishes arriving together share one
+   * fsync). {@code fsync=interval}: a 201 means the event was written to the operating system, which
+   * survives a crash of the JVM, and an fsync follows within {@code fsyncInterval}; a power loss may lose
+   * that interval.
+   */
+  public record FileStore(java.nio.file.Path dir, String fsync, Duration fsyncInterval, int segmentBytes) {
+    public boolean fsyncAlways() {
+      return fsync.equals("always");
+    }
+
+    static FileStore load(SettingReader r) {
+      String dir = r.text(FILE_DIR, "parkway-data");
+      java.nio.file.Path path = java.nio.file.Path.of(".");
+      try {
+        path = java.nio.file.Path.of(dir);
+      } catch (java.nio.file.InvalidPathException e) {
+        r.problem(FILE_DIR, dir, "must be a directory path");
+      }
+      return new FileStore(
+          path,
+          r.oneOf(FILE_FSYNC, "always", Set.of("always", "interval")),
+          r.seconds(FILE_FSYNC_INTERVAL, Duration.ofMillis(50), Duration.ofMillis(1), Duration.ofSeconds(10)),
+          r.integer(FILE_SEGMENT_BYTES, 64 << 20, 1 << 16, 1 << 30));
+    }
+  }
+
+  /**
+   * The Redis store ({@code parkway.store=redis}): where Redis is ({@code redis://host:port}, or
+   * {@code rediss://} for TLS), its password, database, connection pool size, the timeout of each
+   * command, and the prefix of every key Parkway writes.
+   */
+  public record Redis(
+      java.net.URI url, String password, boolean tls, int database, int poolSize, Duration timeout,
+      String prefix) {
+
+    @Override
+    public String toString() { // never print the password
+      return "Redis[" + url + ", db " + database + ", pool " + poolSize + "]";
+    }
+
+    static Redis load(SettingReader r) {
+      String url = r.text(REDIS_URL, "redis://127.0.0.1:6379");
+      java.net.URI uri = java.net.URI.create("redis://127.0.0.1:6379");
+      try {
+        uri = new java.net.URI(url);
+        if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
+          r.problem(REDIS_URL, url, "must be redis://host:port or rediss://host:port");
+        }
+      } catch (java.net.URISyntaxException e) {
+        r.problem(REDIS_URL, url, "must be redis://host:port or rediss://host:port");
+      }
+      String prefix = r.text(REDIS_PREFIX, "parkway:");
+      if (!prefix.matches("[A-Za-z0-9._:{}-]{0,64}")) {
+        r.problem(REDIS_PREFIX, prefix, "must be up to 64 of A-Z a-z 0-9 . _ : { } -");
+      }
+      return new Redis(
+          uri,
+          r.secret(REDIS_PASSWORD),
+          r.oneOf(REDIS_TLS, "rediss".equals(uri.getScheme()) ? "true" : "false", Set.of("true", "false"))
+              .equals("true"),
+          r.integer(REDIS_DATABASE, 0, 0, 1023),
+          r.integer(REDIS_POOL_SIZE, 16, 1, 1024),
+          r.seconds(REDIS_TIMEOUT, Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofMinutes(1)),
+          prefix);
+    }
+  }
 
   /**
    * The compatibility routes (docs/compatibility.md): which are mounted, under which path prefix

@@ -1,0 +1,24 @@
+package dev.parkway.store;
+
+import dev.parkway.config.Config;
+import dev.parkway.core.EventStore;
+import dev.parkway.core.Retention;
+import dev.parkway.store.memory.RingBufferStore;
+import java.time.Clock;
+import java.util.function.Function;
+
+/** Opens the store that {@code parkway.store} names. The caller owns it and closes it on shutdown. */
+public final class Stores {
+  private Stores() {}
+
+  /**
+   * @param retention the retention rule of each channel key (mailboxes keep their own)
+   * @throws dev.parkway.core.StoreUnavailableException if the store cannot be opened
+   */
+  public static EventStore open(Config config, Function<String, Retention> retention, Clock clock) {
+    return switch (config.store()) {
+      case "memory" -> new RingBufferStore(retention, clock);
+      default -> throw new IllegalStateException("the " + config.store() + " store is not built yet");
+    };
+  }
+}
