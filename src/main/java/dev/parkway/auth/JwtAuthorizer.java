@@ -67,13 +67,7 @@ public final class JwtAuthorizer implements Authorizer {
 
   @Override
   public Grant authenticate(AccessRequest request) {
-    String token =
-        request
-            .bearerToken()
-            .orElseThrow(
-                () ->
-                    Unauthenticated.missing(
-                        "send a token: Authorization: Bearer <jwt> (or ?access_token= for EventSource)"));
+    String token = request.bearerToken().orElseThrow(Unauthenticated::noBearerToken);
     JWTClaimsSet claims = verified(token);
     checkTimes(claims);
     if (issuer != null && !issuer.equals(claims.getIssuer())) {

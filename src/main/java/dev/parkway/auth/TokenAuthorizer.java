@@ -49,13 +49,7 @@ public final class TokenAuthorizer implements Authorizer {
 
   @Override
   public Grant authenticate(AccessRequest request) {
-    String token =
-        request
-            .bearerToken()
-            .orElseThrow(
-                () ->
-                    Unauthenticated.missing(
-                        "send a token: Authorization: Bearer <token> (or ?access_token= for EventSource)"));
+    String token = request.bearerToken().orElseThrow(Unauthenticated::noBearerToken);
     byte[] given = digest(token);
     // Every comparison runs, whichever matches: the time taken does not tell the roles apart either.
     boolean isAdmin = admin != null && MessageDigest.isEqual(given, admin);

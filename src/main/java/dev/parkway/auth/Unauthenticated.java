@@ -18,6 +18,11 @@ public final class Unauthenticated extends RuntimeException {
     this.tokenGiven = tokenGiven;
   }
 
+  /** The request carries no bearer token: the standard refusal of the built-in token modes. */
+  public static Unauthenticated noBearerToken() {
+    return missing("send a token: Authorization: Bearer <token> (or ?access_token= for EventSource)");
+  }
+
   /** The request carries no token. */
   public static Unauthenticated missing(String message) {
     return new Unauthenticated(message, false);

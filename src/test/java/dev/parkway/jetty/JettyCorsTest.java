@@ -1,12 +1,14 @@
 package dev.parkway.jetty;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 import dev.parkway.core.Broker;
 import io.restassured.path.json.JsonPath;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.restassured.specification.RequestSpecification;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +34,6 @@ class JettyCorsTest {
   private static final String SUBSCRIBE = "subscribe-token-0123456789";
 
   private JettyParkway server;
-  private HttpClient http;
 
   @BeforeAll
   void startServer() {
@@ -41,7 +42,6 @@ class JettyCorsTest {
         "parkway.auth", "tokens",
         "parkway.auth.publish-token", PUBLISH,
         "parkway.auth.subscribe-token", SUBSCRIBE));
-    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(PATIENCE).build();
   }
 
   @AfterAll
@@ -51,49 +51,30 @@ class JettyCorsTest {
     }
   }
 
-  private HttpRequest.Builder request(String token, String pathAndQuery) {
-    return HttpRequest.newBuilder(URI.create(server.baseUri() + pathAndQuery))
-        .timeout(PATIENCE)
-        .header("Origin", APP)
-        .header("Authorization", "Bearer " + token);
-  }
-
-  private HttpResponse<String> send(HttpRequest request) {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  private RequestSpecification fromApp() {
+    return given().baseUri(server.baseUri()).header("Origin", APP);
   }
 
   @Test
   void preflightAndAParkedPollCarryTheCorsHeadersOnJetty() {
-    HttpResponse<String> preflight = send(HttpRequest.newBuilder(URI.create(server.baseUri() + "/channels/news"))
-        .timeout(PATIENCE)
-        .header("Origin", APP)
-        .header("Access-Control-Request-Method", "POST")
-        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-        .build());
-    assertThat(preflight.statusCode()).isEqualTo(204);
-    assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(APP);
-    assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers")).hasValueSatisfying(
-        h -> assertThat(h).contains("Authorization"));
+    fromApp().header("Access-Control-Request-Method", "POST")
+        .when().options("/channels/news")
+        .then().statusCode(204)
+        .header("Access-Control-Allow-Origin", APP)
+        .header("Access-Control-Allow-Headers", containsString("Authorization"));
 
     String channel = "jetty-cors-" + System.nanoTime();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(PATIENCE).build();
     CompletableFuture<HttpResponse<String>> poll = http.sendAsync(
-        request(SUBSCRIBE, "/channels/" + channel + "?timeout=10").GET().build(),
+        HttpRequest.newBuilder(URI.create(server.baseUri() + "/channels/" + channel + "?timeout=10"))
+            .timeout(PATIENCE).header("Origin", APP).header("Authorization", "Bearer " + SUBSCRIBE).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     Broker broker = server.broker();
     await("poll parks").pollInterval(Duration.ofMillis(5)).atMost(PATIENCE).until(() -> broker.parkedCount() == 1);
 
-    HttpResponse<String> published = send(request(PUBLISH, "/channels/" + channel)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"jetty\":true}"))
-        .build());
-    assertThat(published.statusCode()).as(published.body()).isEqualTo(201);
+    fromApp().header("Authorization", "Bearer " + PUBLISH).contentType("application/json").body("{\"jetty\":true}")
+        .when().post("/channels/" + channel)
+        .then().statusCode(201);
 
     HttpResponse<String> answer = poll.orTimeout(PATIENCE.toSeconds(), TimeUnit.SECONDS).join();
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
@@ -101,9 +82,11 @@ class JettyCorsTest {
     assertThat(answer.headers().firstValue("Access-Control-Allow-Origin")).hasValue(APP);
     assertThat(answer.headers().allValues("Vary")).anySatisfy(v -> assertThat(v).contains("Origin"));
 
-    HttpResponse<String> refused = send(request("wrong-token", "/channels/" + channel + "?timeout=0").GET().build());
-    assertThat(refused.statusCode()).isEqualTo(401);
-    assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).hasValue(APP);
+    fromApp().header("Authorization", "Bearer wrong-token")
+        .when().get("/channels/" + channel + "?timeout=0")
+        .then().statusCode(401)
+        .header("Access-Control-Allow-Origin", APP)
+        .body("error", equalTo("invalid_token"));
     await("parked polls drain").atMost(PATIENCE).until(() -> broker.parkedCount() == 0);
   }
 }

@@ -1,7 +1,5 @@
 package dev.parkway.security;
 
-import static dev.parkway.security.TokensModeTest.PUBLISH;
-import static dev.parkway.security.TokensModeTest.SUBSCRIBE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
@@ -22,13 +20,10 @@ class CorsTest extends SecurityTestSupport {
 
   @Override
   protected Map<String, String> settings() {
-    return Map.of(
+    return tokensMode(
         "parkway.cors.origins", APP + "," + LOCAL,
         "parkway.cors.credentials", "true",
-        "parkway.cors.max-age", "120",
-        "parkway.auth", "tokens",
-        "parkway.auth.publish-token", PUBLISH,
-        "parkway.auth.subscribe-token", SUBSCRIBE);
+        "parkway.cors.max-age", "120");
   }
 
   HttpResponse<String> from(String origin, String token, String path) {

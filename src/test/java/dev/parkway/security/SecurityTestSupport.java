@@ -6,6 +6,8 @@ import dev.parkway.testing.ParkwayHttpSupport;
 import io.restassured.path.json.JsonPath;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -14,6 +16,20 @@ import java.util.Set;
  */
 abstract class SecurityTestSupport extends ParkwayHttpSupport {
   static final String REALM = "Bearer realm=\"parkway\"";
+  static final String PUBLISH = "publish-token-0123456789";
+  static final String SUBSCRIBE = "subscribe-token-0123456789";
+
+  /** {@code parkway.auth=tokens} with {@link #PUBLISH} and {@link #SUBSCRIBE}, plus {@code extra} pairs. */
+  static Map<String, String> tokensMode(String... extra) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("parkway.auth", "tokens");
+    settings.put("parkway.auth.publish-token", PUBLISH);
+    settings.put("parkway.auth.subscribe-token", SUBSCRIBE);
+    for (int i = 0; i < extra.length; i += 2) {
+      settings.put(extra[i], extra[i + 1]);
+    }
+    return settings;
+  }
 
   /** A request to {@code pathAndQuery}, with {@code Authorization: Bearer <token>} unless token is null. */
   HttpRequest.Builder as(String token, String pathAndQuery) {

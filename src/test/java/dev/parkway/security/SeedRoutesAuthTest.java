@@ -1,7 +1,5 @@
 package dev.parkway.security;
 
-import static dev.parkway.security.TokensModeTest.PUBLISH;
-import static dev.parkway.security.TokensModeTest.SUBSCRIBE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parkway.sse.SseClient;
@@ -19,10 +17,7 @@ import org.junit.jupiter.api.Test;
 class SeedRoutesAuthTest extends SecurityTestSupport {
   @Override
   protected Map<String, String> settings() {
-    return Map.of(
-        "parkway.auth", "tokens",
-        "parkway.auth.publish-token", PUBLISH,
-        "parkway.auth.subscribe-token", SUBSCRIBE,
+    return tokensMode(
         "parkway.compat.gin.timeout", "5",
         "parkway.compat.broadcast.timeout", "5",
         "parkway.compat.chat.timeout", "0.2");

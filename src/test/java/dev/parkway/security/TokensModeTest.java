@@ -13,18 +13,11 @@ import org.junit.jupiter.api.Test;
 
 /** {@code parkway.auth=tokens} on the native routes and streams: one token per role. */
 class TokensModeTest extends SecurityTestSupport {
-  static final String PUBLISH = "publish-token-0123456789";
-  static final String SUBSCRIBE = "subscribe-token-0123456789";
   static final String ADMIN = "admin-token-0123456789";
 
   @Override
   protected Map<String, String> settings() {
-    return Map.of(
-        "parkway.auth", "tokens",
-        "parkway.auth.publish-token", PUBLISH,
-        "parkway.auth.subscribe-token", SUBSCRIBE,
-        "parkway.auth.admin-token", ADMIN,
-        "parkway.sse.heartbeat", "0.2");
+    return tokensMode("parkway.auth.admin-token", ADMIN, "parkway.sse.heartbeat", "0.2");
   }
 
   @Test
