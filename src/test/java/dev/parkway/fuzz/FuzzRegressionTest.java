@@ -91,7 +91,7 @@ class FuzzRegressionTest {
   @Test
   void anUnknownMethodOutsideTheApiIsAJsonRefusalNotA501Page() throws IOException {
     for (String method : new String[] {"FOO", "PROPFIND", "get", "POST", "DELETE"}) {
-      for (String path : new String[] {"/nothing", "/index.html", "/"}) {
+      for (String path : new String[] {"/index.html", "/parkway.js", "/"}) {
         RawHttp.Response response =
             exchange(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                 + "Content-Length: 0\r\n\r\n");
@@ -99,6 +99,17 @@ class FuzzRegressionTest {
         assertThat(response.headers().get("content-type")).as(method + " " + path).startsWith("application/json");
         assertThat(response.body()).contains("\"error\":\"method_not_allowed\"");
       }
+    }
+  }
+
+  @Test
+  void anyMethodOnAPathWithNothingBehindItIsAJsonNotFound() throws IOException {
+    for (String method : new String[] {"FOO", "POST", "GET"}) {
+      RawHttp.Response response =
+          exchange(method + " /nothing HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+              + "Content-Length: 0\r\n\r\n");
+      assertThat(response.status()).as(method).isEqualTo(404);
+      assertThat(response.body()).contains("\"error\":\"not_found\"");
     }
   }
 

@@ -16,13 +16,16 @@ import java.util.Set;
  * <p>Why: for a method the servlet API does not know ({@code FOO}, {@code PROPFIND}, a lower-case
  * {@code get}), the static-file servlet answers 501, and the container then dispatches the 501 error
  * page with the same unknown method, which is refused again; the client got the container's HTML page.
- * Found by the request fuzzer (FuzzRegressionTest). Stateless and thread-safe.
+ * A path with no file behind it answers a JSON 404 instead. Found by the request fuzzer
+ * (FuzzRegressionTest). Stateless and thread-safe.
  */
 public final class StaticMethodFilter extends HttpFilter {
   private static final Set<String> SERVED = Set.of("GET", "HEAD", "OPTIONS");
-  private static final byte[] BODY =
+  private static final byte[] NOT_ALLOWED =
       "{\"error\":\"method_not_allowed\",\"message\":\"only GET, HEAD and OPTIONS are served here\"}"
           .getBytes(StandardCharsets.UTF_8);
+  private static final byte[] NOT_FOUND =
+      "{\"error\":\"not_found\",\"message\":\"no such resource\"}".getBytes(StandardCharsets.UTF_8);
 
   @Override
   protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
@@ -31,11 +34,18 @@ public final class StaticMethodFilter extends HttpFilter {
       chain.doFilter(req, resp);
       return;
     }
-    resp.setStatus(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
-    resp.setHeader("Allow", "GET, HEAD, OPTIONS");
+    // A path with no file behind it is not found, whatever the method (a route that is switched off,
+    // such as POST /send/x without the gin adapter, must stay a 404).
+    String path = req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
+    boolean exists = path.isEmpty() || path.equals("/") || req.getServletContext().getResource(path) != null;
+    byte[] body = exists ? NOT_ALLOWED : NOT_FOUND;
+    resp.setStatus(exists ? HttpServletResponse.SC_METHOD_NOT_ALLOWED : HttpServletResponse.SC_NOT_FOUND);
+    if (exists) {
+      resp.setHeader("Allow", "GET, HEAD, OPTIONS");
+    }
     resp.setContentType("application/json");
     resp.setCharacterEncoding("UTF-8");
-    resp.setContentLength(BODY.length);
-    resp.getOutputStream().write(BODY);
+    resp.setContentLength(body.length);
+    resp.getOutputStream().write(body);
   }
 }
