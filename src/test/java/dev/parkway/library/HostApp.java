@@ -1,12 +1,10 @@
 package dev.parkway.library;
 
 import dev.parkway.core.Broker;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -31,29 +29,23 @@ import org.apache.tomcat.util.scan.StandardJarScanner;
 final class HostApp implements AutoCloseable {
   private final Tomcat tomcat;
   private final Context context;
-  private final Path baseDir;
-  private final int port;
 
-  private HostApp(Tomcat tomcat, Context context, Path baseDir, int port) {
+  private HostApp(Tomcat tomcat, Context context) {
     this.tomcat = tomcat;
     this.context = context;
-    this.baseDir = baseDir;
-    this.port = port;
   }
 
   /**
-   * Starts the host application with {@code params} as its context params; {@code extraWebXml} is added
-   * to its descriptor as is (for a host that also declares Parkway's listener).
+   * Starts the host application in {@code baseDir} (the caller's to delete) with {@code params} as its
+   * context params; {@code extraWebXml} is added to its descriptor as is (for a host that also declares
+   * Parkway's listener).
    *
    * @throws IllegalStateException if the application did not start
    */
-  static HostApp start(Map<String, String> params, String extraWebXml) {
-    Path baseDir = null;
+  static HostApp start(Path baseDir, Map<String, String> params, String extraWebXml) {
     try {
-      baseDir = Files.createTempDirectory("parkway-host");
-      Path docBase = Files.createDirectories(baseDir.resolve("host/WEB-INF")).getParent();
-      Files.writeString(docBase.resolve("WEB-INF/web.xml"), webXml(params, extraWebXml));
-      Files.writeString(docBase.resolve("index.html"), "<!doctype html><p>the host's own page</p>\n");
+      Path docBase = baseDir.resolve("host");
+      writeHostApp(docBase, params, extraWebXml, "org.apache.catalina.servlets.DefaultServlet");
 
       Tomcat tomcat = new Tomcat();
       tomcat.setBaseDir(baseDir.resolve("tomcat").toString());
@@ -69,23 +61,35 @@ final class HostApp implements AutoCloseable {
       context.setLoader(loader);
       context.setParentClassLoader(HostApp.class.getClassLoader());
       ((StandardJarScanner) context.getJarScanner()).setScanClassPath(false);
-      tomcat.start();
-      if (!context.getState().isAvailable()) {
-        tomcat.stop();
-        tomcat.destroy();
+      HostApp host = new HostApp(tomcat, context);
+      try {
+        tomcat.start();
+      } catch (LifecycleException e) { // an initializer that throws fails the whole start
+        host.close();
+        throw new IllegalStateException("the host application did not start; see the log", e);
+      }
+      if (!context.getState().isAvailable()) { // a listener that throws leaves only the context down
+        host.close();
         throw new IllegalStateException("the host application did not start; see the log");
       }
-      return new HostApp(tomcat, context, baseDir, connector.getLocalPort());
+      return host;
     } catch (IOException e) {
-      deleteQuietly(baseDir);
       throw new UncheckedIOException(e);
-    } catch (LifecycleException | RuntimeException e) {
-      deleteQuietly(baseDir);
-      throw new IllegalStateException(e);
     }
   }
 
-  private static String webXml(Map<String, String> params, String extra) {
+  /**
+   * Writes the host application into {@code docBase}: its page and its {@code WEB-INF/web.xml}, with
+   * {@code staticServlet} (the container's own) serving files at {@code /}.
+   */
+  static void writeHostApp(Path docBase, Map<String, String> params, String extra, String staticServlet)
+      throws IOException {
+    Files.createDirectories(docBase.resolve("WEB-INF"));
+    Files.writeString(docBase.resolve("WEB-INF/web.xml"), webXml(params, extra, staticServlet));
+    Files.writeString(docBase.resolve("index.html"), "<!doctype html><p>the host's own page</p>\n");
+  }
+
+  private static String webXml(Map<String, String> params, String extra, String staticServlet) {
     String contextParams =
         params.entrySet().stream()
             .map(e -> "  <context-param><param-name>" + e.getKey() + "</param-name><param-value>"
@@ -114,7 +118,7 @@ final class HostApp implements AutoCloseable {
           </servlet-mapping>
           <servlet>
             <servlet-name>static</servlet-name>
-            <servlet-class>org.apache.catalina.servlets.DefaultServlet</servlet-class>
+            <servlet-class>%s</servlet-class>
           </servlet>
           <servlet-mapping>
             <servlet-name>static</servlet-name>
@@ -123,11 +127,11 @@ final class HostApp implements AutoCloseable {
           <welcome-file-list><welcome-file>index.html</welcome-file></welcome-file-list>
         %s
         </web-app>
-        """.formatted(contextParams, extra);
+        """.formatted(contextParams, staticServlet, extra);
   }
 
   String baseUri() {
-    return "http://127.0.0.1:" + port;
+    return "http://127.0.0.1:" + tomcat.getConnector().getLocalPort();
   }
 
   /** Parkway's broker in this application, or null if Parkway is not running in it. */
@@ -148,19 +152,6 @@ final class HostApp implements AutoCloseable {
       tomcat.destroy();
     } catch (LifecycleException e) {
       throw new IllegalStateException(e);
-    } finally {
-      deleteQuietly(baseDir);
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-    } catch (IOException e) {
-      // a temp directory left behind is harmless
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.parkway.library;
 
-import static dev.parkway.testing.ParkwayHttpSupport.PATIENCE;
 import static dev.parkway.testing.ParkwayHttpSupport.answer;
 import static dev.parkway.testing.ParkwayHttpSupport.body;
 import static dev.parkway.testing.ParkwayHttpSupport.unique;
@@ -9,14 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parkway.ParkwayInitializer;
 import dev.parkway.core.Broker;
+import dev.parkway.testing.PlainHttp;
 import io.restassured.path.json.JsonPath;
 import jakarta.servlet.ServletContainerInitializer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -26,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Library mode: a host application ({@link HostApp}) that declares nothing of Parkway gets all of Parkway's
@@ -36,12 +34,12 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LibraryModeTest {
   private HostApp host;
-  private HttpClient http;
+  private PlainHttp http;
 
   @BeforeAll
-  void startHost() {
-    host = HostApp.start(Map.of("parkway.prefix", "/push", "parkway.poll.timeout.max", "10"), "");
-    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(PATIENCE).build();
+  void startHost(@TempDir Path dir) {
+    host = HostApp.start(dir, Map.of("parkway.prefix", "/push", "parkway.poll.timeout.max", "10"), "");
+    http = new PlainHttp(host.baseUri(), "X-Host-App", "yes");
   }
 
   @AfterAll
@@ -72,7 +70,7 @@ class LibraryModeTest {
 
   @Test
   void healthAnswersUnderThePrefix() {
-    HttpResponse<String> health = send(get("/push/health"));
+    HttpResponse<String> health = http.get("/push/health");
     assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
     assertThat(body(health).getString("status")).isEqualTo("up");
   }
@@ -80,10 +78,10 @@ class LibraryModeTest {
   @Test
   void aParkedPollUnderThePrefixIsAnsweredByAPublishAndItsCursorResumes() {
     String channel = unique("lib");
-    CompletableFuture<HttpResponse<String>> poll = sendAsync(get("/push/channels/" + channel + "?timeout=10"));
+    CompletableFuture<HttpResponse<String>> poll = http.getAsync("/push/channels/" + channel + "?timeout=10");
     waitUntil("the poll parks").until(() -> host.broker().parkedCount() == 1);
 
-    HttpResponse<String> published = send(postJson("/push/channels/" + channel, "{\"n\":1}"));
+    HttpResponse<String> published = http.postJson("/push/channels/" + channel, "{\"n\":1}");
     assertThat(published.statusCode()).as(published.body()).isEqualTo(201);
     HttpResponse<String> answered = answer(poll);
     assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
@@ -91,62 +89,62 @@ class LibraryModeTest {
     assertThat(events.getList("events.seq", Integer.class)).containsExactly(1);
     assertThat(events.getInt("events[0].data.n")).isEqualTo(1);
 
-    send(postJson("/push/channels/" + channel, "{\"n\":2}"));
+    http.postJson("/push/channels/" + channel, "{\"n\":2}");
     HttpResponse<String> resumed =
-        send(get("/push/channels/" + channel + "?timeout=0&after=" + events.getString("cursor")));
+        http.get("/push/channels/" + channel + "?timeout=0&after=" + events.getString("cursor"));
     assertThat(body(resumed).getList("events.seq", Integer.class)).as(resumed.body()).containsExactly(2);
-    assertThat(send(get("/push/channels/" + channel + "/info")).statusCode()).isEqualTo(200);
+    assertThat(http.get("/push/channels/" + channel + "/info").statusCode()).isEqualTo(200);
   }
 
   @Test
   void compatibilityRoutesMoveUnderThePrefixToo() {
     String category = unique("cat");
     HttpResponse<String> golongpoll =
-        send(postJson("/push/publish", "{\"category\":\"" + category + "\",\"data\":\"hi\"}"));
+        http.postJson("/push/publish", "{\"category\":\"" + category + "\",\"data\":\"hi\"}");
     assertThat(golongpoll.statusCode()).as(golongpoll.body()).isEqualTo(200);
     assertThat(body(golongpoll).getBoolean("success")).isTrue();
 
-    HttpResponse<String> chat = send(postJson("/push/messages", "{\"body\":\"hello\"}"));
+    HttpResponse<String> chat = http.postJson("/push/messages", "{\"body\":\"hello\"}");
     assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
     assertThat(body(chat).getString("body")).isEqualTo("hello");
   }
 
   @Test
   void anUnknownPathUnderThePrefixIsAJson404() {
-    HttpResponse<String> unknown = send(get("/push/nothing/here"));
+    HttpResponse<String> unknown = http.get("/push/nothing/here");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(body(unknown).getString("error")).isEqualTo("not_found");
   }
 
   @Test
   void theHostsOwnServletAndPagesStillServe() {
-    HttpResponse<String> hello = send(get("/hello"));
+    HttpResponse<String> hello = http.get("/hello");
     assertThat(hello.statusCode()).isEqualTo(200);
     assertThat(hello.body()).isEqualTo("hello from the host");
-    HttpResponse<String> page = send(get("/"));
+    HttpResponse<String> page = http.get("/");
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("the host's own page");
   }
 
   @Test
   void theHostFilterRunsInFrontOfParkwaysRoutes() {
-    HttpResponse<String> passed = send(get("/push/health"));
+    HttpResponse<String> passed = http.get("/push/health");
     assertThat(passed.headers().firstValue("X-Host-Filter")).hasValue("passed");
 
     String channel = unique("gated");
     for (HttpRequest refused :
         List.of(
-            bare("/push/health").GET().build(),
-            bare("/push/channels/" + channel + "?timeout=10").GET().build(),
-            bare("/push/channels/" + channel)
+            http.bare("/push/health").GET().build(),
+            http.bare("/push/channels/" + channel + "?timeout=10").GET().build(),
+            http.bare("/push/channels/" + channel)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("1"))
                 .build())) {
-      HttpResponse<String> answer = send(refused);
+      HttpResponse<String> answer = http.send(refused);
       assertThat(answer.statusCode()).as(refused.uri().toString()).isEqualTo(403);
       assertThat(answer.body()).isEqualTo("refused by the host application");
     }
-    HttpResponse<String> info = send(get("/push/channels/" + channel + "/info"));
+    HttpResponse<String> info = http.get("/push/channels/" + channel + "/info");
     assertThat(info.statusCode()).as("the refused publish stored nothing: " + info.body()).isEqualTo(404);
   }
 
@@ -157,47 +155,14 @@ class LibraryModeTest {
             "/health", "/channels/x", "/channels/x/stream", "/clients/a/messages", "/poll?channel=x",
             "/stream?channel=x", "/poll/a", "/send/a", "/publish", "/events?category=x", "/messages",
             "/getmessage", "/updatemessage?message=m", "/parkway/health", "/parkway.js")) {
-      HttpResponse<String> answer = send(get(path));
+      HttpResponse<String> answer = http.get(path);
       assertThat(answer.statusCode()).as(path).isEqualTo(404);
       assertThat(answer.headers().firstValue("Content-Type").orElse(""))
           .as(path + ": the host's own 404, not Parkway's JSON")
           .doesNotContain("json");
     }
-    HttpResponse<String> publish = send(postJson("/channels/x", "1"));
+    HttpResponse<String> publish = http.postJson("/channels/x", "1");
     assertThat(publish.statusCode()).as("POST /channels/x outside the prefix").isIn(404, 405);
     assertThat(host.broker().parkedCount()).isZero();
-  }
-
-  // ---- requests: every one with the host filter's header, unless bare ----
-
-  private HttpRequest.Builder bare(String pathAndQuery) {
-    return HttpRequest.newBuilder(URI.create(host.baseUri() + pathAndQuery)).timeout(PATIENCE);
-  }
-
-  private HttpRequest get(String pathAndQuery) {
-    return bare(pathAndQuery).header("X-Host-App", "yes").GET().build();
-  }
-
-  private HttpRequest postJson(String path, String json) {
-    return bare(path)
-        .header("X-Host-App", "yes")
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json))
-        .build();
-  }
-
-  private HttpResponse<String> send(HttpRequest request) {
-    try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest request) {
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }
 }
