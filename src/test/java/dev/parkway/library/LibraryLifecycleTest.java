@@ -60,6 +60,13 @@ class LibraryLifecycleTest {
   }
 
   @Test
+  void aLibrarySwitchOtherThanOnOrOffStopsStartUp() {
+    assertThatThrownBy(() -> HostApp.start(dir, Map.of("parkway.library", "maybe"), "").close())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("did not start");
+  }
+
+  @Test
   void aBadPrefixStopsStartUp() {
     assertThatThrownBy(() -> HostApp.start(dir, Map.of("parkway.prefix", "push"), "").close())
         .isInstanceOf(IllegalStateException.class)
