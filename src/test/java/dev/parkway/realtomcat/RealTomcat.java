@@ -1,26 +1,32 @@
 package dev.parkway.realtomcat;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real Tomcat (the distribution Maven unpacked under {@code target/}) serving the built WAR with the
  * project's own {@code tomcat-conf/} files, as the deployment guide (tomcat-conf/README.md) lays them out
  * in a fresh {@code CATALINA_BASE}: {@code conf/server.xml}, {@code conf/Catalina/localhost/ROOT.xml}
  * (= parkway.xml), {@code bin/setenv.sh}, and {@code parkway.war}. Started as {@code catalina.sh run} in
- * a child process, on a free port of 127.0.0.1 given to server.xml as {@code -Dparkway.http.port}.
+ * a child process, listening on 127.0.0.1 on port 0 (server.xml's {@code -Dparkway.http.port}): the
+ * kernel picks a free port as Tomcat binds, so no other process can take it in between, and Tomcat's
+ * log tells which ({@link #awaitListening}). An initialisation failure ends the process at once.
  *
  * <p>Everything Tomcat prints goes to {@code logs/console.out} of that base, read back with {@link #log()}
  * only when something failed. The process is ended by {@link #close()}, by a JVM shutdown hook if the
@@ -30,15 +36,18 @@ import java.util.stream.Stream;
 final class RealTomcat implements AutoCloseable {
   private static final long STOP_SECONDS = 20;
 
+  /** Tomcat's line for a connector on port 0 that has started: {@code ...-auto-1-46849"]}. */
+  private static final Pattern LISTENING =
+      Pattern.compile("Starting ProtocolHandler \\[\"http-nio-127\\.0\\.0\\.1-auto-\\d+-(\\d+)\"]");
+
   private final Process process;
   private final Path base;
-  private final int port;
   private final Thread reaper;
+  private int port = -1;
 
-  private RealTomcat(Process process, Path base, int port, Thread reaper) {
+  private RealTomcat(Process process, Path base, Thread reaper) {
     this.process = process;
     this.base = base;
-    this.port = port;
     this.reaper = reaper;
   }
 
@@ -70,7 +79,6 @@ final class RealTomcat implements AutoCloseable {
       Files.createDirectories(base.resolve(dir));
     }
 
-    int port = freePort();
     ProcessBuilder builder =
         new ProcessBuilder("sh", catalinaHome.resolve("bin/catalina.sh").toString(), "run")
             .redirectErrorStream(true)
@@ -83,14 +91,15 @@ final class RealTomcat implements AutoCloseable {
     environment.put("CATALINA_HOME", catalinaHome.toString());
     environment.put("CATALINA_BASE", base.toString());
     environment.put("CATALINA_OPTS",
-        "-Dparkway.http.address=127.0.0.1 -Dparkway.http.port=" + port + " " + javaOptions);
+        "-Dparkway.http.address=127.0.0.1 -Dparkway.http.port=0"
+            + " -Dorg.apache.catalina.startup.EXIT_ON_INIT_FAILURE=true " + javaOptions);
     environment.putAll(env);
 
     Process process = builder.start();
     Files.writeString(base.resolve("tomcat.pid"), Long.toString(process.pid()));
     Thread reaper = new Thread(() -> end(process), "real-tomcat-reaper");
     Runtime.getRuntime().addShutdownHook(reaper);
-    return new RealTomcat(process, base, port, reaper);
+    return new RealTomcat(process, base, reaper);
   }
 
   private static Path built(String property) {
@@ -102,7 +111,40 @@ final class RealTomcat implements AutoCloseable {
     return Path.of(value);
   }
 
+  /**
+   * Waits until the connector has started, and learns its port from the log.
+   *
+   * @throws IllegalStateException if the process ended or the connector did not start in {@code patience}
+   */
+  void awaitListening(Duration patience) {
+    try {
+      await("Tomcat's connector starts")
+          .atMost(patience)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> !process.isAlive() || listeningPort() > 0);
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException("Tomcat's connector did not start in " + patience, e);
+    }
+    port = listeningPort();
+    if (port <= 0) {
+      throw new IllegalStateException("Tomcat exited with status " + process.exitValue());
+    }
+  }
+
+  private int listeningPort() {
+    try {
+      Matcher m = LISTENING.matcher(Files.readString(base.resolve("logs/console.out")));
+      return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code http://127.0.0.1:<port>}, once {@link #awaitListening} has returned. */
   String baseUri() {
+    if (port <= 0) {
+      throw new IllegalStateException("awaitListening first");
+    }
     return "http://127.0.0.1:" + port;
   }
 
@@ -185,12 +227,6 @@ final class RealTomcat implements AutoCloseable {
           p.destroyForcibly();
           p.onExit().orTimeout(STOP_SECONDS, TimeUnit.SECONDS).join();
         });
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   private static void deleteTree(Path dir) {

@@ -59,8 +59,9 @@ class RealTomcatIT {
             "realtomcat",
             Map.of("PARKWAY_HEAP", "512m", "PARKWAY_POLL_TIMEOUT_MAX", "10"),
             "-Dparkway.body.max=1024");
-    http = new PlainHttp(tomcat.baseUri());
     try {
+      tomcat.awaitListening(START_PATIENCE);
+      http = new PlainHttp(tomcat.baseUri());
       await("Tomcat serves /health")
           .atMost(START_PATIENCE)
           .pollInterval(Duration.ofMillis(100))
