@@ -17,6 +17,7 @@ import dev.parkway.core.ScheduledTimer;
 import dev.parkway.store.Stores;
 import dev.parkway.transport.http.HttpRoutes;
 import dev.parkway.transport.http.JsonWriter;
+import dev.parkway.transport.http.Mount;
 import dev.parkway.transport.http.StreamHandler;
 import dev.parkway.transport.sse.SseRoutes;
 import jakarta.json.bind.Jsonb;
@@ -45,6 +46,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The broker is published as the context attribute {@code dev.parkway.core.Broker} for tests and
  * operators' tooling.
+ *
+ * <p>Two ways in: as the listener the WAR's {@code web.xml} declares (routes at the context root unless
+ * {@code parkway.prefix} says otherwise), or from {@link ParkwayInitializer} when another application
+ * carries Parkway as a library (routes under {@link Mount#LIBRARY_DEFAULT} by default). Every route is
+ * registered through one {@link Mount}, which applies the prefix.
  */
 public final class Bootstrap implements ServletContextListener {
   private static final System.Logger LOG = System.getLogger(Bootstrap.class.getName());
@@ -59,11 +65,25 @@ public final class Bootstrap implements ServletContextListener {
 
   @Override
   public void contextInitialized(ServletContextEvent sce) {
-    ServletContext ctx = sce.getServletContext();
-    ConfigSource source = sources(ctx);
-    Config config = Config.load(source);
+    start(sce.getServletContext(), "");
+  }
+
+  /**
+   * Starts Parkway in {@code ctx} with its routes under {@code parkway.prefix}, else {@code defaultPrefix}.
+   *
+   * @throws IllegalStateException if Parkway already runs in this context (started twice)
+   */
+  void start(ServletContext ctx, String defaultPrefix) {
+    if (ctx.getAttribute(Broker.class.getName()) != null) {
+      throw new IllegalStateException(
+          "Parkway is already started in this context: declare dev.parkway.Bootstrap in web.xml only with"
+              + " the context-param " + ParkwayInitializer.LIBRARY + "=off (docs/library.md)");
+    }
+    ConfigSource sources = sources(ctx);
+    Config config = Config.load(sources);
+    Mount mount = new Mount(ctx, Mount.prefix(sources, defaultPrefix));
     LOG.log(Level.INFO, config.describe());
-    authorizer = Authorizers.create(config.auth(), source::get, ctx.getClassLoader(), Clock.systemUTC());
+    authorizer = Authorizers.create(config.auth(), sources::get, ctx.getClassLoader(), Clock.systemUTC());
 
     jsonb = JsonbBuilder.create();
     scheduler = new ScheduledThreadPoolExecutor(1, daemons("parkway-scheduler"));
@@ -95,15 +115,16 @@ public final class Bootstrap implements ServletContextListener {
 
     Mailboxes mailboxes = new Mailboxes(broker);
     JsonWriter json = new JsonWriter(jsonb);
-    StreamHandler streams = SseRoutes.register(ctx, broker, config, timer);
-    HttpRoutes.Shared shared = HttpRoutes.register(ctx, broker, mailboxes, config, json, streams);
+    StreamHandler streams = SseRoutes.register(mount, broker, config, timer);
+    HttpRoutes.Shared shared = HttpRoutes.register(mount, broker, mailboxes, config, json, streams);
     CompatRoutes.register(
-        ctx,
+        mount,
         new CompatContext(
             broker, mailboxes, config, shared.polls(), shared.body(), json, jsonb, timer));
     SecurityFilters.register(ctx, authorizer, config.cors(), json); // after every route is mounted
     ctx.setAttribute(Broker.class.getName(), broker);
-    LOG.log(Level.INFO, "Parkway started: " + config.store() + " store, epoch " + store.epoch());
+    LOG.log(Level.INFO, "Parkway started: " + config.store() + " store, epoch " + store.epoch()
+        + ", routes " + mount.describe());
   }
 
   @Override

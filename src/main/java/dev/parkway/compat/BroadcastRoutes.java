@@ -8,8 +8,8 @@ import dev.parkway.core.Start;
 import dev.parkway.core.StoreUnavailableException;
 import dev.parkway.core.Subscription;
 import dev.parkway.transport.http.ApiException;
+import dev.parkway.transport.http.Mount;
 import dev.parkway.transport.sse.SseStreams;
-import jakarta.servlet.ServletContext;
 import java.lang.System.Logger.Level;
 import java.util.Map;
 
@@ -35,7 +35,7 @@ public final class BroadcastRoutes {
   private BroadcastRoutes() {}
 
   /** Mounts this route's servlets under {@code prefix} ("" or "/something"). */
-  public static void register(ServletContext ctx, CompatContext c, String prefix) {
+  public static void register(Mount ctx, CompatContext c, String prefix) {
     BroadcastText text = new BroadcastText(c.jsonb());
     CompatRoutes.add(
         ctx,

@@ -1,6 +1,6 @@
 package dev.parkway.compat;
 
-import jakarta.servlet.ServletContext;
+import dev.parkway.transport.http.Mount;
 
 /**
  * The chat of the "HTTP long polling in Go" tutorial (seed 003), on one channel ({@code
@@ -14,7 +14,7 @@ public final class ChatRoutes {
   private ChatRoutes() {}
 
   /** Mounts {@code {prefix}/messages} ({@code prefix} is "" or "/something"). */
-  public static void register(ServletContext ctx, CompatContext c, String prefix) {
+  public static void register(Mount ctx, CompatContext c, String prefix) {
     CompatRoutes.add(ctx, "parkway-compat-chat", new ChatServlet(c), prefix + "/messages");
   }
 }

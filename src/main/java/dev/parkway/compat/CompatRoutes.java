@@ -1,16 +1,16 @@
 package dev.parkway.compat;
 
-import jakarta.servlet.ServletContext;
-import jakarta.servlet.ServletRegistration;
+import dev.parkway.transport.http.Mount;
 
 /**
  * Mounts the compatibility routes that {@code parkway.compat} switches on, each under its own path prefix
- * ({@code parkway.compat.<name>.path}). Every adapter is a thin translation onto the same core.
+ * ({@code parkway.compat.<name>.path}), itself under Parkway's {@link Mount} prefix. Every adapter is a
+ * thin translation onto the same core.
  */
 public final class CompatRoutes {
   private CompatRoutes() {}
 
-  public static void register(ServletContext ctx, CompatContext c) {
+  public static void register(Mount ctx, CompatContext c) {
     var s = c.settings();
     if (s.on("gin") || s.on("node")) {
       GinRoutes.register(ctx, c, s.path(s.on("gin") ? "gin" : "node"));
@@ -37,10 +37,8 @@ public final class CompatRoutes {
     }
   }
 
-  /** Adds an async-capable servlet (every route may park or stream). */
-  public static void add(ServletContext ctx, String name, jakarta.servlet.Servlet servlet, String... paths) {
-    ServletRegistration.Dynamic registration = ctx.addServlet(name, servlet);
-    registration.setAsyncSupported(true);
-    registration.addMapping(paths);
+  /** Adds an async-capable servlet (every route may park or stream) under Parkway's prefix. */
+  public static void add(Mount ctx, String name, jakarta.servlet.Servlet servlet, String... paths) {
+    ctx.servlet(name, servlet, paths);
   }
 }

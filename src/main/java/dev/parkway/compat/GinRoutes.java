@@ -1,6 +1,6 @@
 package dev.parkway.compat;
 
-import jakarta.servlet.ServletContext;
+import dev.parkway.transport.http.Mount;
 
 /**
  * The per-client poll of the Gin example (seed 000) and the Node/React example (seed 004), on the
@@ -26,7 +26,7 @@ public final class GinRoutes {
    *
    * @param prefix the gin path if gin is on, else the node path ("" or "/something")
    */
-  public static void register(ServletContext ctx, CompatContext c, String prefix) {
+  public static void register(Mount ctx, CompatContext c, String prefix) {
     var s = c.settings();
     boolean gin = s.on("gin");
     boolean node = s.on("node");

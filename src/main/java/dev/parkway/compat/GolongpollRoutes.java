@@ -1,6 +1,6 @@
 package dev.parkway.compat;
 
-import jakarta.servlet.ServletContext;
+import dev.parkway.transport.http.Mount;
 
 /**
  * golongpoll (seed 002) and its Go wrapper {@code common-library/go/long-polling}: {@code GET /events?category=}
@@ -12,7 +12,7 @@ public final class GolongpollRoutes {
   private GolongpollRoutes() {}
 
   /** Mounts {@code POST {prefix}/publish}; {@code prefix} is "" or "/something". */
-  public static void register(ServletContext ctx, CompatContext c, String prefix) {
+  public static void register(Mount ctx, CompatContext c, String prefix) {
     CompatRoutes.add(ctx, "parkway-compat-golongpoll-publish", new GolongpollPublishServlet(c), prefix + "/publish");
   }
 

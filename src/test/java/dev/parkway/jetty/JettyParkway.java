@@ -48,7 +48,8 @@ public final class JettyParkway implements AutoCloseable {
     context.setExtraClasspath(new File("target/classes").getAbsolutePath());
     context.setParentLoaderPriority(true);
     // What a Jetty distribution with the ee10-annotations module does: web.xml is metadata-complete,
-    // so this only looks for ServletContainerInitializers (Parkway has none; its listener mounts all).
+    // so this only looks for ServletContainerInitializers (Parkway's own, for library mode, stands aside:
+    // web.xml sets parkway.library=off and its listener mounts all).
     context.addConfiguration(new AnnotationConfiguration());
     // A Bootstrap that refuses its configuration must fail start(), not leave a half-started server.
     context.setThrowUnavailableOnStartupException(true);

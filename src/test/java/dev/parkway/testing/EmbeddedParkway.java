@@ -110,7 +110,7 @@ public final class EmbeddedParkway implements AutoCloseable {
    * <p>One difference from server.xml: {@code maxConnections} is 60,000 here, so the benchmark can probe
    * how many parked polls a heap holds; server.xml bounds it by the heap (see setenv.sh there).
    */
-  static final Map<String, String> CONNECTOR =
+  public static final Map<String, String> CONNECTOR =
       orderedMap(
           "maxConnections", "60000",
           // The next poll on a connection takes a processor from this cache. Tomcat's default (200)

@@ -3,12 +3,10 @@ package dev.parkway.transport.http;
 import dev.parkway.config.Config;
 import dev.parkway.core.Broker;
 import dev.parkway.core.Mailboxes;
-import jakarta.servlet.ServletContext;
-import jakarta.servlet.ServletRegistration;
 
 /**
- * Mounts the native HTTP API on a servlet context. Every servlet is async-capable: a poll parks its
- * request, and the container requires every servlet and filter on that chain to allow it.
+ * Mounts the native HTTP API under the {@link Mount}'s prefix. Under a prefix, every other path below it
+ * answers a JSON 404 ({@link UnknownRouteServlet}).
  */
 public final class HttpRoutes {
   private HttpRoutes() {}
@@ -17,7 +15,7 @@ public final class HttpRoutes {
   public record Shared(PollHandler polls, JsonBody body) {}
 
   public static Shared register(
-      ServletContext ctx,
+      Mount mount,
       Broker broker,
       Mailboxes mailboxes,
       Config config,
@@ -27,20 +25,16 @@ public final class HttpRoutes {
     AnswerWriter answers = new AnswerWriter(json, config.shutdownRetryAfter());
     PollHandler polls = new PollHandler(broker, answers, config.containerTimeoutMargin());
     JsonBody body = new JsonBody(config.bodyMax());
-    add(ctx, "parkway-channels", new ChannelServlet(broker, query, polls, body, streams, json), "/channels/*");
-    add(
-        ctx,
+    mount.servlet("parkway-channels", new ChannelServlet(broker, query, polls, body, streams, json), "/channels/*");
+    mount.servlet(
         "parkway-mailboxes",
         new MailboxServlet(mailboxes, query, polls, body, answers, json),
         "/clients/*");
-    add(ctx, "parkway-poll", new MultiPollServlet(query, polls, json), "/poll");
-    add(ctx, "parkway-health", new HealthServlet(broker, config.store(), json), "/health");
+    mount.servlet("parkway-poll", new MultiPollServlet(query, polls, json), "/poll");
+    mount.servlet("parkway-health", new HealthServlet(broker, config.store(), json), "/health");
+    if (!mount.prefix().isEmpty()) {
+      mount.servlet("parkway-unknown-route", new UnknownRouteServlet(json), "/*");
+    }
     return new Shared(polls, body);
-  }
-
-  private static void add(ServletContext ctx, String name, ApiServlet servlet, String mapping) {
-    ServletRegistration.Dynamic registration = ctx.addServlet(name, servlet);
-    registration.setAsyncSupported(true);
-    registration.addMapping(mapping);
   }
 }

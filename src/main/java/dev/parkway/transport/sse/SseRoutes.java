@@ -3,10 +3,9 @@ package dev.parkway.transport.sse;
 import dev.parkway.config.Config;
 import dev.parkway.core.Broker;
 import dev.parkway.core.Timer;
+import dev.parkway.transport.http.Mount;
 import dev.parkway.transport.http.PollQuery;
 import dev.parkway.transport.http.StreamHandler;
-import jakarta.servlet.ServletContext;
-import jakarta.servlet.ServletRegistration;
 
 /**
  * Mounts the SSE routes: {@code GET /stream?channel=...} here, and {@code GET /channels/{c}/stream}
@@ -20,14 +19,11 @@ public final class SseRoutes {
    * Mounts {@code /stream} and returns the handler the channel servlet uses for {@code
    * /channels/{c}/stream}.
    */
-  public static StreamHandler register(ServletContext ctx, Broker broker, Config config, Timer timer) {
+  public static StreamHandler register(Mount mount, Broker broker, Config config, Timer timer) {
     PollQuery query = new PollQuery(config);
     StreamStart starts = new StreamStart(query);
     SseStreams streams = new SseStreams(broker, timer, config);
-    ServletRegistration.Dynamic registration =
-        ctx.addServlet("parkway-stream", new StreamServlet(query, starts, streams));
-    registration.setAsyncSupported(true);
-    registration.addMapping("/stream");
+    mount.servlet("parkway-stream", new StreamServlet(query, starts, streams), "/stream");
     return (req, resp, subscription) ->
         streams.open(req, resp, subscription, starts.of(req, subscription), NativeFormat.INSTANCE);
   }
