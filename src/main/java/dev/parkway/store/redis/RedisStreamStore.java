@@ -304,6 +304,11 @@ public final class RedisStreamStore implements EventStore {
   @Override
   public void close() {
     watch.shutdownNow();
+    try {
+      watch.awaitTermination(endpoint.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     feed.close();
     redis.close();
   }

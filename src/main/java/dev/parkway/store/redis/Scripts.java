@@ -57,6 +57,8 @@ final class Scripts {
       -- Drops the events older than cutoff (timestamps never decrease, so they are a prefix) and records
       -- the newest one dropped as lost. Returns that timestamp, or nil if nothing was dropped.
       local function trim_aged(stream, meta, cutoff)
+        local first = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
+        if #first == 0 or tonumber(first[1][2][2]) >= cutoff then return nil end
         local start, lost, keep = '-', nil, nil
         while true do
           local batch = redis.call('XRANGE', stream, start, '+', 'COUNT', 64)
