@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
 
 /**
  * Two Parkway nodes (two embedded Tomcats, each with the real {@code webapp/}) on one Redis, as behind a
@@ -98,6 +100,38 @@ class TwoNodesTest extends ParkwayHttpSupport {
     JsonPath body = body(answer);
     assertThat(body.getList("events.seq", Long.class)).containsExactly(1L);
     assertThat(body.getString("events[0].data.from")).isEqualTo("first");
+  }
+
+  /**
+   * The second node's subscription is cut and kept from coming back (an ACL refuses SUBSCRIBE), so the
+   * notice of a publish on the first node never reaches it: its parked poll stays parked and its health is
+   * 503. Once SUBSCRIBE is allowed again the node resubscribes and wakes every waiter to re-read, which
+   * delivers the missed event.
+   */
+  @Test
+  void aPublishWhoseNoticeWasMissedIsDeliveredOnceTheSubscriptionIsBack() {
+    String channel = unique("missed");
+    CompletableFuture<HttpResponse<String>> parked = sendAsync(on(other, "/channels/" + channel + "?timeout=30"));
+    waitUntil("parked on the second node").until(() -> other.broker().parkedCount() == 1);
+    try (RedisClient admin = redis.client()) {
+      try {
+        admin.sendCommand(Protocol.Command.ACL, "SETUSER", "default", "-subscribe");
+        admin.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "pubsub");
+        waitUntil("second node reports its lost subscription")
+            .until(() -> send(on(other, "/health")).statusCode() == 503);
+
+        publishOn(server, channel, "\"while away\"");
+        assertThat(parked).isNotDone();
+        assertThat(other.broker().parkedCount()).isEqualTo(1);
+      } finally {
+        admin.sendCommand(Protocol.Command.ACL, "SETUSER", "default", "+subscribe");
+      }
+    }
+    HttpResponse<String> answer = answer(parked);
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(body(answer).getList("events.data", String.class)).containsExactly("while away");
+    waitUntil("both nodes healthy").until(() -> send(on(server, "/health")).statusCode() == 200
+        && send(on(other, "/health")).statusCode() == 200);
   }
 
   @Test
