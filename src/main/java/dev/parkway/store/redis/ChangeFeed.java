@@ -203,9 +203,9 @@ final class ChangeFeed implements AutoCloseable {
       lastPongNanos = System.nanoTime();
       String[] parts = message.split(" ", 4);
       if (parts.length < 3 || parts[0].equals(nodeId)) {
-        return; // our own: the store told the listener when the append returned
+        return; // our own (the store told the listener when the append returned), or not a notice
       }
-      if (parts[1].equals("a") && parts.length == 4) {
+      if (parts[1].equals("a") && parts.length == 4 && parts[2].matches("[0-9]{1,18}")) {
         long seq = Long.parseLong(parts[2]);
         tell(l -> l.appended(parts[3], seq));
       } else if (parts[1].equals("d")) {

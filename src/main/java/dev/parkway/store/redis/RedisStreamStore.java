@@ -327,7 +327,11 @@ public final class RedisStreamStore implements EventStore {
         }
       }
       listener.resync();
-      return health.call(() -> script.run(redis, scriptKeys, args.get()));
+      try {
+        return health.call(() -> script.run(redis, scriptKeys, args.get()));
+      } catch (RedisHealth.EpochLost again) {
+        throw new StoreUnavailableException("Redis lost its data again while the store recovered", again);
+      }
     }
   }
 

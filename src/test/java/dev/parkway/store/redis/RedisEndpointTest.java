@@ -50,4 +50,19 @@ class RedisEndpointTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("database number");
   }
+
+  @Test
+  void aPasswordInTheUrlIsNeverLogged() {
+    Config config = Config.load(dev.parkway.config.ConfigSource.of(java.util.Map.of(
+        "parkway.store", "redis", "parkway.redis.url", "redis://app:topsecret@cache:6380/1")));
+    assertThat(config.describe()).contains("redis://app:****@cache:6380/1").doesNotContain("topsecret");
+    assertThat(config.redis().toString()).doesNotContain("topsecret");
+    assertThat(config.redis().url().getRawUserInfo()).isEqualTo("app:topsecret"); // still used to connect
+
+    assertThatThrownBy(() -> Config.load(dev.parkway.config.ConfigSource.of(java.util.Map.of(
+            "parkway.redis.url", "http://:topsecret@cache"))))
+        .isInstanceOf(dev.parkway.config.ConfigException.class)
+        .hasMessageContaining("parkway.redis.url")
+        .hasMessageNotContaining("topsecret");
+  }
 }
