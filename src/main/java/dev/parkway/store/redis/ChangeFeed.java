@@ -27,7 +27,7 @@ import redis.clients.jedis.JedisPubSub;
  * published later arrives as a notice.
  *
  * <pre>
- *   link lost ── (notices published here are lost) ── SUBSCRIBE confirmed ── resync: waiters re-read
+ *   link lost ── (notices published now are lost) ── SUBSCRIBE confirmed ── resync: waiters re-read
  *   every change before the confirmation is found by the re-read, every one after it is a notice
  * </pre>
  *
@@ -102,7 +102,8 @@ final class ChangeFeed implements AutoCloseable {
       return;
     }
     if (System.nanoTime() - lastPongNanos > silence.toNanos()) {
-      LOG.log(Level.WARNING, "Redis subscription silent for over " + silence.toMillis() + " ms; reconnecting");
+      LOG.log(Level.WARNING,
+          "Redis subscription silent for over " + silence.toMillis() + " ms; reconnecting");
       drop();
       return;
     }

@@ -50,6 +50,11 @@ record RedisKeys(String prefix, int database) {
   /** KEYS of a script that also touches the idempotency keys and the index (append, delete). */
   List<String> channelAndIndex(String channel) {
     return List.of(
-        epoch(), stream(channel), meta(channel), idempotencyKeys(channel), idempotencyTimes(channel), index());
+        epoch(),
+        stream(channel),
+        meta(channel),
+        idempotencyKeys(channel),
+        idempotencyTimes(channel),
+        index());
   }
 }

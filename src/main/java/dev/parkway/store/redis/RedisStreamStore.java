@@ -136,21 +136,17 @@ public final class RedisStreamStore implements EventStore {
     Retention r = retention.apply(channel);
     List<?> reply =
         (List<?>)
-            run(
+            runOn(
                 Scripts.APPEND,
                 keys.channelAndIndex(channel),
-                () ->
-                    List.of(
-                        epoch,
-                        clock.scriptArgument(),
-                        channel,
-                        data,
-                        idempotencyKey == null ? "" : idempotencyKey,
-                        Integer.toString(r.maxCount()),
-                        Long.toString(r.maxAge().toMillis()),
-                        Long.toString(r.dedupeWindow().toMillis()),
-                        keys.notices(),
-                        nodeId));
+                channel,
+                channel,
+                data,
+                idempotencyKey == null ? "" : idempotencyKey,
+                Integer.toString(r.maxCount()),
+                Long.toString(r.dedupeWindow().toMillis()),
+                keys.notices(),
+                nodeId);
     if (Replies.asLong(reply.get(0)) == 1) {
       return new Appended(Replies.recorded(channel, Replies.asString(reply.get(1))), true);
     }
@@ -162,45 +158,25 @@ public final class RedisStreamStore implements EventStore {
 
   @Override
   public Slice readAfter(String channel, long afterSeq, int max) {
-    Retention r = retention.apply(channel);
     Object reply =
-        run(
+        runOn(
             Scripts.READ,
             keys.channel(channel),
-            () ->
-                List.of(
-                    epoch,
-                    clock.scriptArgument(),
-                    Long.toString(Math.max(0, afterSeq)),
-                    Integer.toString(Math.max(0, max)),
-                    Long.toString(r.maxAge().toMillis())));
+            channel,
+            Long.toString(Math.max(0, afterSeq)),
+            Integer.toString(Math.max(0, max)));
     return Replies.slice(channel, reply);
   }
 
   @Override
   public long firstSeqSince(String channel, long sinceMillis) {
-    Retention r = retention.apply(channel);
-    Object reply =
-        run(
-            Scripts.FIRST_SINCE,
-            keys.channel(channel),
-            () ->
-                List.of(
-                    epoch,
-                    clock.scriptArgument(),
-                    Long.toString(sinceMillis),
-                    Long.toString(r.maxAge().toMillis())));
-    return Replies.asLong(reply);
+    return Replies.asLong(
+        runOn(Scripts.FIRST_SINCE, keys.channel(channel), channel, Long.toString(sinceMillis)));
   }
 
   @Override
   public Optional<ChannelStats> stats(String channel) {
-    Retention r = retention.apply(channel);
-    Object reply =
-        run(
-            Scripts.STATS,
-            keys.channel(channel),
-            () -> List.of(epoch, clock.scriptArgument(), Long.toString(r.maxAge().toMillis())));
+    Object reply = runOn(Scripts.STATS, keys.channel(channel), channel);
     if (reply == null) {
       return Optional.empty();
     }
@@ -212,21 +188,14 @@ public final class RedisStreamStore implements EventStore {
 
   @Override
   public long acknowledge(String channel, long upToSeq) {
-    Object reply =
-        run(
-            Scripts.ACKNOWLEDGE,
-            keys.channel(channel),
-            () -> List.of(epoch, clock.scriptArgument(), Long.toString(Math.max(0, upToSeq))));
-    return Replies.asLong(reply);
+    return Replies.asLong(
+        runOn(Scripts.ACKNOWLEDGE, keys.channel(channel), channel, Long.toString(Math.max(0, upToSeq))));
   }
 
   @Override
   public boolean delete(String channel) {
     Object reply =
-        run(
-            Scripts.DELETE,
-            keys.channelAndIndex(channel),
-            () -> List.of(epoch, clock.scriptArgument(), channel, keys.notices(), nodeId));
+        runOn(Scripts.DELETE, keys.channelAndIndex(channel), channel, channel, keys.notices(), nodeId);
     boolean existed = Replies.asLong(reply) == 1;
     if (existed) {
       listener.deleted(channel);
@@ -311,6 +280,22 @@ public final class RedisStreamStore implements EventStore {
     }
     feed.close();
     redis.close();
+  }
+
+  /**
+   * Runs a script on one channel: its arguments are the epoch, the time, the channel's retention age,
+   * then {@code rest} (see {@link Scripts}).
+   */
+  private Object runOn(LuaScript script, List<String> scriptKeys, String channel, String... rest) {
+    long maxAge = retention.apply(channel).maxAge().toMillis();
+    return run(script, scriptKeys, () -> {
+      List<String> args = new ArrayList<>(3 + rest.length);
+      args.add(epoch);
+      args.add(clock.scriptArgument());
+      args.add(Long.toString(maxAge));
+      args.addAll(List.of(rest));
+      return args;
+    });
   }
 
   /** Runs a script, adopting a new epoch and retrying once if Redis lost the one we hold. */

@@ -28,7 +28,10 @@ package dev.parkway.store.redis;
  * {@code ARGV[1]}, and refuses with {@code PARKWAY_EPOCH} if they differ: a Redis that lost its data
  * (restarted without persistence, flushed) would otherwise hand out seq 1 again under the old epoch, and
  * clients' cursors would silently point at different events. {@code ARGV[2]} is the time in epoch ms,
- * or empty to use Redis's own {@code TIME} (one clock for every node). Numbers are passed and returned
+ * or empty to use Redis's own {@code TIME} (one clock for every node). The scripts on one channel take
+ * {@code KEYS[2]} = its stream, {@code KEYS[3]} = its meta hash and {@code ARGV[3]} = its retention age
+ * in ms (0: none), and trim aged events before they read, as the in-memory store does. Numbers are
+ * passed and returned
  * as decimal strings ({@code s()}), because Lua's default number formatting would switch to exponent
  * notation.
  *
@@ -78,6 +81,12 @@ final class Scripts {
         redis.call('HSET', meta, 'lost', lost)
         return lost
       end
+      -- Applies the channel's age retention (ARGV[3]) at now (default: the script's clock); see trim_aged.
+      local function trim_to_age(now)
+        local max_age = tonumber(ARGV[3])
+        if max_age <= 0 then return nil end
+        return trim_aged(KEYS[2], KEYS[3], (now or now_ms(ARGV[2])) - max_age)
+      end
       -- Forgets the idempotency keys recorded before cutoff.
       local function forget_keys(keys, times, cutoff)
         while true do
@@ -93,8 +102,8 @@ final class Scripts {
       """;
 
   /**
-   * KEYS: epoch, stream, meta, keys, times, index. ARGV: epoch, now, channel, data, idempotency key ('' for
-   * none), max count, max age ms (0: none), dedupe window ms, notification channel, notice prefix.
+   * KEYS: epoch, stream, meta, keys, times, index. ARGV: epoch, now, max age ms, channel, data, idempotency
+   * key ('' for none), max count, dedupe window ms, notification channel, notice prefix.
    * Returns {@code {0, seq, timestamp}} for a new event, {@code {1, "seq:timestamp:data"}} for a repeat.
    */
   static final LuaScript APPEND =
@@ -103,7 +112,7 @@ final class Scripts {
           COMMON
               + """
               local now = now_ms(ARGV[2])
-              local key = ARGV[5]
+              local key = ARGV[6]
               local dedupe = tonumber(ARGV[8])
               if key ~= '' then
                 forget_keys(KEYS[4], KEYS[5], now - dedupe)
@@ -113,8 +122,8 @@ final class Scripts {
               local head = redis.call('HINCRBY', KEYS[3], 'head', 1)
               local ts = math.max(now, tonumber(redis.call('HGET', KEYS[3], 'last') or '0'))
               redis.call('HSET', KEYS[3], 'last', s(ts), 'live', '1')
-              redis.call('XADD', KEYS[2], s(head) .. '-0', 't', s(ts), 'd', ARGV[4])
-              local keep = head - tonumber(ARGV[6]) + 1
+              redis.call('XADD', KEYS[2], s(head) .. '-0', 't', s(ts), 'd', ARGV[5])
+              local keep = head - tonumber(ARGV[7]) + 1
               if keep > 1 then
                 local dropped = redis.call('XREVRANGE', KEYS[2], s(keep - 1) .. '-0', '-', 'COUNT', 1)
                 if #dropped > 0 then
@@ -122,21 +131,20 @@ final class Scripts {
                   redis.call('XTRIM', KEYS[2], 'MINID', s(keep) .. '-0')
                 end
               end
-              local max_age = tonumber(ARGV[7])
-              if max_age > 0 then trim_aged(KEYS[2], KEYS[3], now - max_age) end
+              trim_to_age(now)
               if key ~= '' then
-                redis.call('HSET', KEYS[4], key, s(head) .. ':' .. s(ts) .. ':' .. ARGV[4])
+                redis.call('HSET', KEYS[4], key, s(head) .. ':' .. s(ts) .. ':' .. ARGV[5])
                 redis.call('ZADD', KEYS[5], s(ts), key)
                 redis.call('PEXPIRE', KEYS[4], s(dedupe + 1000))
                 redis.call('PEXPIRE', KEYS[5], s(dedupe + 1000))
               end
-              redis.call('ZADD', KEYS[6], 0, ARGV[3])
-              redis.call('PUBLISH', ARGV[9], ARGV[10] .. ' a ' .. s(head) .. ' ' .. ARGV[3])
+              redis.call('ZADD', KEYS[6], 0, ARGV[4])
+              redis.call('PUBLISH', ARGV[9], ARGV[10] .. ' a ' .. s(head) .. ' ' .. ARGV[4])
               return {0, s(head), s(ts)}
               """);
 
   /**
-   * KEYS: epoch, stream, meta. ARGV: epoch, now, after seq, max, max age ms. Returns {@code {head, oldest,
+   * KEYS: epoch, stream, meta. ARGV: epoch, now, max age ms, after seq, max. Returns {@code {head, oldest,
    * live (1|0), lost ('' for none), seq1, timestamp1, data1, seq2, ...}}.
    */
   static final LuaScript READ =
@@ -147,15 +155,11 @@ final class Scripts {
               local meta = redis.call('HMGET', KEYS[3], 'head', 'live', 'lost')
               if not meta[1] then return {'0', '1', 0, ''} end
               local head = tonumber(meta[1])
-              local lost = meta[3]
-              local max_age = tonumber(ARGV[5])
-              if max_age > 0 then
-                lost = trim_aged(KEYS[2], KEYS[3], now_ms(ARGV[2]) - max_age) or lost
-              end
+              local lost = trim_to_age() or meta[3]
               local oldest = oldest_seq(KEYS[2], head)
               local out = {s(head), s(oldest), meta[2] == '1' and 1 or 0, lost or ''}
-              local after = tonumber(ARGV[3])
-              local max = tonumber(ARGV[4])
+              local after = tonumber(ARGV[4])
+              local max = tonumber(ARGV[5])
               if max > 0 and after < head then
                 local from = math.max(after + 1, oldest)
                 local entries = redis.call('XRANGE', KEYS[2], s(from) .. '-0', '+', 'COUNT', s(max))
@@ -168,7 +172,10 @@ final class Scripts {
               return out
               """);
 
-  /** KEYS: epoch, stream, meta. ARGV: epoch, now, max age ms. Returns {@code {head, oldest, count}} or nil. */
+  /**
+   * KEYS: epoch, stream, meta. ARGV: epoch, now, max age ms. Returns {@code {head, oldest, count}}, or
+   * nil for a channel that does not exist (never published to, or deleted).
+   */
   static final LuaScript STATS =
       new LuaScript(
           "stats",
@@ -177,13 +184,12 @@ final class Scripts {
               local meta = redis.call('HMGET', KEYS[3], 'head', 'live')
               if meta[2] ~= '1' then return false end
               local head = tonumber(meta[1])
-              local max_age = tonumber(ARGV[3])
-              if max_age > 0 then trim_aged(KEYS[2], KEYS[3], now_ms(ARGV[2]) - max_age) end
+              trim_to_age()
               return {s(head), s(oldest_seq(KEYS[2], head)), redis.call('XLEN', KEYS[2])}
               """);
 
   /**
-   * KEYS: epoch, stream, meta. ARGV: epoch, now, since ms, max age ms. Returns the seq of the first retained
+   * KEYS: epoch, stream, meta. ARGV: epoch, now, max age ms, since ms. Returns the seq of the first retained
    * event with timestamp at or after since, else head + 1: a binary search over the consecutive seqs.
    */
   static final LuaScript FIRST_SINCE =
@@ -194,9 +200,8 @@ final class Scripts {
               local head = redis.call('HGET', KEYS[3], 'head')
               if not head then return '1' end
               head = tonumber(head)
-              local max_age = tonumber(ARGV[4])
-              if max_age > 0 then trim_aged(KEYS[2], KEYS[3], now_ms(ARGV[2]) - max_age) end
-              local since = tonumber(ARGV[3])
+              trim_to_age()
+              local since = tonumber(ARGV[4])
               local lo, hi = oldest_seq(KEYS[2], head), head + 1
               while lo < hi do
                 local mid = math.floor((lo + hi) / 2)
@@ -207,8 +212,8 @@ final class Scripts {
               """);
 
   /**
-   * KEYS: epoch, stream, meta. ARGV: epoch, now (unused), up to seq. Drops the events up to it (not a loss:
-   * {@code lost} stays) and returns the highest seq acknowledged so far.
+   * KEYS: epoch, stream, meta. ARGV: epoch, now, max age (both unused), up to seq. Drops the events up
+   * to it (not a loss: {@code lost} stays) and returns the highest seq acknowledged so far.
    */
   static final LuaScript ACKNOWLEDGE =
       new LuaScript(
@@ -217,7 +222,7 @@ final class Scripts {
               + """
               local head = redis.call('HGET', KEYS[3], 'head')
               if not head then return '0' end
-              local up = tonumber(ARGV[3])
+              local up = tonumber(ARGV[4])
               local acked = tonumber(redis.call('HGET', KEYS[3], 'acked') or '0')
               if up <= tonumber(head) then
                 redis.call('XTRIM', KEYS[2], 'MINID', s(up + 1) .. '-0')
@@ -230,8 +235,9 @@ final class Scripts {
               """);
 
   /**
-   * KEYS: epoch, stream, meta, keys, times, index. ARGV: epoch, now (unused), channel, notification
-   * channel, notice prefix. Keeps {@code head} (the tombstone). Returns 1 if the channel was live.
+   * KEYS: epoch, stream, meta, keys, times, index. ARGV: epoch, now, max age (both unused), channel,
+   * notification channel, notice prefix. Keeps {@code head} (the tombstone). Returns 1 if the channel was
+   * live.
    */
   static final LuaScript DELETE =
       new LuaScript(
@@ -242,8 +248,8 @@ final class Scripts {
               redis.call('DEL', KEYS[2], KEYS[4], KEYS[5])
               redis.call('HSET', KEYS[3], 'live', '0')
               redis.call('HDEL', KEYS[3], 'lost')
-              redis.call('ZREM', KEYS[6], ARGV[3])
-              redis.call('PUBLISH', ARGV[4], ARGV[5] .. ' d ' .. ARGV[3])
+              redis.call('ZREM', KEYS[6], ARGV[4])
+              redis.call('PUBLISH', ARGV[5], ARGV[6] .. ' d ' .. ARGV[4])
               return 1
               """);
 

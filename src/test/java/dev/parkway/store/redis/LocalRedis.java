@@ -1,6 +1,7 @@
 package dev.parkway.store.redis;
 
 import dev.parkway.config.Config;
+import dev.parkway.testing.EmbeddedParkway;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import redis.clients.jedis.RedisClient;
 import redis.embedded.RedisServer;
 
@@ -22,10 +27,12 @@ import redis.embedded.RedisServer;
  * {@link #stop()} (SIGTERM) and {@link #restart()} on the same port and directory lose nothing, as a
  * production Redis with persistence would not.
  *
- * <p>One per test class ({@code @BeforeAll} / {@code @AfterAll}); {@link #close()} stops the process and
- * deletes the directory. Not thread-safe: one test thread drives it.
+ * <p>One per test class, as a JUnit extension: {@code @RegisterExtension static final LocalRedis REDIS =
+ * LocalRedis.perClass();} starts it before the class's {@code @BeforeAll} methods (so a server started
+ * there can use it) and stops it, deleting its directory, after the class's {@code @AfterAll} methods.
+ * Not thread-safe: one test thread drives it.
  */
-final class LocalRedis implements AutoCloseable {
+final class LocalRedis implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
   private final int port;
   private final Path dir;
   private RedisServer server;
@@ -35,14 +42,23 @@ final class LocalRedis implements AutoCloseable {
     this.dir = dir;
   }
 
-  static LocalRedis start() {
+  /** A server for one test class, started by JUnit before the class's {@code @BeforeAll} methods. */
+  static LocalRedis perClass() {
     try {
-      LocalRedis redis = new LocalRedis(freePort(), Files.createTempDirectory("parkway-redis"));
-      redis.restart();
-      return redis;
+      return new LocalRedis(freePort(), Files.createTempDirectory("parkway-redis"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    restart();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   int port() {
@@ -56,6 +72,14 @@ final class LocalRedis implements AutoCloseable {
   /** The store's settings for this server, with its own key prefix so tests never share keys. */
   Config.Redis config(String prefix) {
     return new Config.Redis(URI.create(url()), "", false, 0, 8, Duration.ofSeconds(2), prefix);
+  }
+
+  /** Context settings of a Parkway node on this server (with {@code more} name-value pairs). */
+  Map<String, String> nodeSettings(String... more) {
+    Map<String, String> settings =
+        EmbeddedParkway.settings("parkway.store", "redis", "parkway.redis.url", url());
+    settings.putAll(EmbeddedParkway.settings(more));
+    return settings;
   }
 
   /** A plain client, to look at what the store wrote. The caller closes it. */

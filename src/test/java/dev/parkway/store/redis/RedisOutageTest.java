@@ -2,7 +2,6 @@ package dev.parkway.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parkway.testing.EmbeddedParkway;
 import dev.parkway.testing.ParkwayHttpSupport;
 import io.restassured.path.json.JsonPath;
 import java.net.http.HttpResponse;
@@ -15,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Redis stops while publishers are running, then comes back on the same port: the outage is visible
@@ -26,33 +25,17 @@ import org.junit.jupiter.api.Test;
  */
 class RedisOutageTest extends ParkwayHttpSupport {
   private static final Duration RECOVERY = Duration.ofSeconds(30);
-  private LocalRedis redis;
+  @RegisterExtension static final LocalRedis REDIS = LocalRedis.perClass();
 
   @Override
   protected Map<String, String> settings() {
-    if (redis == null) {
-      redis = LocalRedis.start();
-    }
-    return EmbeddedParkway.settings(
-        "parkway.store", "redis",
-        "parkway.redis.url", redis.url(),
-        "parkway.redis.timeout", "1",
-        "parkway.channel.retention.count", "1000000");
+    return REDIS.nodeSettings(
+        "parkway.redis.timeout", "1", "parkway.channel.retention.count", "1000000");
   }
 
   @Override
   protected Duration patience() {
     return RECOVERY;
-  }
-
-  @AfterAll
-  @Override
-  protected void stopServer() {
-    try {
-      super.stopServer();
-    } finally {
-      redis.close();
-    }
   }
 
   /** Publishes numbered events to one channel until told to stop, recording every answer. */
@@ -112,7 +95,7 @@ class RedisOutageTest extends ParkwayHttpSupport {
     }
     waitUntil("publishing").until(() -> publishers.stream().allMatch(p -> p.created.get() >= 20));
 
-    redis.stop();
+    REDIS.stop();
     waitUntil("publishes refused").until(() -> publishers.stream().allMatch(p -> p.refused.get() >= 5));
     waitUntil("health reports the store", RECOVERY)
         .until(() -> getNow("/health").statusCode() == 503);
@@ -123,7 +106,7 @@ class RedisOutageTest extends ParkwayHttpSupport {
     assertThat(body(read).getString("error")).isEqualTo("store_unavailable");
     assertThat(server.broker().parkedCount()).as("the poll parked before the outage").isEqualTo(1);
 
-    redis.restart();
+    REDIS.restart();
     waitUntil("health recovers", RECOVERY).until(() -> getNow("/health").statusCode() == 200);
     int before = publishers.stream().mapToInt(p -> p.created.get()).sum();
     waitUntil("publishing again", RECOVERY)

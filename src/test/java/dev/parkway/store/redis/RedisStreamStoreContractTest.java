@@ -8,8 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The store contract against the Redis store on a real redis-server. Each store gets a fresh key prefix,
@@ -22,18 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class RedisStreamStoreContractTest extends EventStoreContract {
   private static final AtomicInteger PREFIXES = new AtomicInteger();
-  private static LocalRedis redis;
+  @RegisterExtension static final LocalRedis REDIS = LocalRedis.perClass();
   private final Map<EventStore, String> prefixes = new IdentityHashMap<>();
-
-  @BeforeAll
-  static void startRedis() {
-    redis = LocalRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
 
   @Override
   protected EventStore open(Function<String, Retention> retention, MutableClock clock) {
@@ -49,7 +38,7 @@ class RedisStreamStoreContractTest extends EventStoreContract {
   }
 
   private EventStore open(String prefix, Function<String, Retention> retention, MutableClock clock) {
-    EventStore store = RedisStreamStore.open(redis.config(prefix), retention, clock);
+    EventStore store = RedisStreamStore.open(REDIS.config(prefix), retention, clock);
     prefixes.put(store, prefix);
     return store;
   }

@@ -4,19 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.parkway.config.Config;
 import dev.parkway.core.Event;
 import dev.parkway.core.EventStore;
 import dev.parkway.core.Retention;
 import dev.parkway.core.StoreUnavailableException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 
@@ -28,25 +31,15 @@ import redis.clients.jedis.RedisClient;
 class RedisStreamStoreTest {
   private static final AtomicInteger PREFIXES = new AtomicInteger();
   private static final Retention RETENTION = new Retention(1000, Duration.ZERO, Duration.ofMinutes(5));
-  private static LocalRedis redis;
+  @RegisterExtension static final LocalRedis REDIS = LocalRedis.perClass();
   private final List<EventStore> opened = new ArrayList<>();
   private String prefix;
-
-  @BeforeAll
-  static void startRedis() {
-    redis = LocalRedis.start();
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    redis.close();
-  }
 
   @AfterEach
   void closeStores() {
     opened.forEach(EventStore::close);
-    if (!redis.running()) {
-      redis.restart();
+    if (!REDIS.running()) {
+      REDIS.restart();
     }
   }
 
@@ -55,7 +48,7 @@ class RedisStreamStoreTest {
     if (prefix == null) {
       prefix = "unit" + PREFIXES.incrementAndGet() + ":";
     }
-    RedisStreamStore store = RedisStreamStore.open(redis.config(prefix), channel -> RETENTION);
+    RedisStreamStore store = RedisStreamStore.open(REDIS.config(prefix), channel -> RETENTION);
     store.setListener(told);
     opened.add(store);
     return store;
@@ -107,7 +100,7 @@ class RedisStreamStoreTest {
   @Test
   void eventsAreStampedWithRedisTimeAndNowNeverRunsAheadOfIt() {
     RedisStreamStore store = node(new Told());
-    try (RedisClient client = redis.client()) {
+    try (RedisClient client = REDIS.client()) {
       for (int i = 0; i < 50; i++) {
         long now = store.now();
         long before = redisMillis(client);
@@ -126,7 +119,7 @@ class RedisStreamStoreTest {
     store.append("c", "1", null);
     store.append("c", "2", null);
     String before = store.epoch();
-    try (RedisClient client = redis.client()) {
+    try (RedisClient client = REDIS.client()) {
       client.keys(prefix + "*").forEach(client::del); // as a Redis restarted without persistence
     }
     assertThat(store.append("c", "again", null).event().seq()).isEqualTo(1);
@@ -138,7 +131,7 @@ class RedisStreamStoreTest {
   void scriptsAreSentAgainAfterRedisForgetsThem() {
     RedisStreamStore store = node(new Told());
     store.append("c", "1", null);
-    try (RedisClient client = redis.client()) {
+    try (RedisClient client = REDIS.client()) {
       client.scriptFlush();
     }
     assertThat(store.append("c", "2", null).event().seq()).isEqualTo(2);
@@ -150,7 +143,7 @@ class RedisStreamStoreTest {
     Told toldB = new Told();
     RedisStreamStore a = node(new Told());
     RedisStreamStore b = node(toldB);
-    try (RedisClient client = redis.client()) {
+    try (RedisClient client = REDIS.client()) {
       client.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "pubsub");
     }
     await().until(() -> b.subscriptions() == 2 && b.healthy());
@@ -164,14 +157,14 @@ class RedisStreamStoreTest {
     Told told = new Told();
     RedisStreamStore store = node(told);
     store.append("c", "1", null);
-    redis.stop();
+    REDIS.stop();
 
     assertThatThrownBy(() -> store.append("c", "2", null)).isInstanceOf(StoreUnavailableException.class);
     assertThat(store.healthy()).isFalse();
     assertThatThrownBy(() -> store.readAfter("c", 0, 10)).isInstanceOf(StoreUnavailableException.class);
     store.trimExpired(); // skipped quietly while Redis is known to be down
 
-    redis.restart();
+    REDIS.restart();
     await().atMost(Duration.ofSeconds(20)).until(store::healthy);
     await().until(() -> told.resyncs() >= 1);
     assertThat(store.append("c", "2", null).event().seq()).isEqualTo(2); // nothing lost, no hole
@@ -181,11 +174,12 @@ class RedisStreamStoreTest {
   @Test
   void openingWithoutRedisFailsAsUnavailable() throws Exception {
     int closedPort;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
     }
-    var config = new dev.parkway.config.Config.Redis(
-        java.net.URI.create("redis://127.0.0.1:" + closedPort), "", false, 0, 2, Duration.ofMillis(500), "x:");
+    Config.Redis config =
+        new Config.Redis(
+            URI.create("redis://127.0.0.1:" + closedPort), "", false, 0, 2, Duration.ofMillis(500), "x:");
     assertThatThrownBy(() -> RedisStreamStore.open(config, channel -> RETENTION))
         .isInstanceOf(StoreUnavailableException.class);
     assertThat(redisThreads()).isEmpty();

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 
@@ -33,19 +34,13 @@ import redis.clients.jedis.RedisClient;
  */
 class TwoNodesTest extends ParkwayHttpSupport {
   private static final Duration LONG = Duration.ofSeconds(60);
-  private LocalRedis redis;
+  @RegisterExtension static final LocalRedis REDIS = LocalRedis.perClass();
   /** The second node; {@link #server} is the first. */
   private EmbeddedParkway other;
 
   @Override
   protected Map<String, String> settings() {
-    if (redis == null) {
-      redis = LocalRedis.start();
-    }
-    return EmbeddedParkway.settings(
-        "parkway.store", "redis",
-        "parkway.redis.url", redis.url(),
-        "parkway.redis.prefix", "two:");
+    return REDIS.nodeSettings("parkway.redis.prefix", "two:");
   }
 
   @BeforeAll
@@ -54,15 +49,9 @@ class TwoNodesTest extends ParkwayHttpSupport {
   }
 
   @AfterAll
-  @Override
-  protected void stopServer() {
-    try {
-      if (other != null) {
-        other.close();
-      }
-      super.stopServer();
-    } finally {
-      redis.close();
+  void stopSecondNode() {
+    if (other != null) {
+      other.close();
     }
   }
 
@@ -90,7 +79,8 @@ class TwoNodesTest extends ParkwayHttpSupport {
   @Test
   void aPollParkedOnOneNodeAnswersAPublishMadeOnTheOther() {
     String channel = unique("cross");
-    CompletableFuture<HttpResponse<String>> parked = sendAsync(on(other, "/channels/" + channel + "?timeout=30"));
+    CompletableFuture<HttpResponse<String>> parked =
+        sendAsync(on(other, "/channels/" + channel + "?timeout=30"));
     waitUntil("parked on the second node").until(() -> other.broker().parkedCount() == 1);
 
     publishOn(server, channel, "{\"from\":\"first\"}");
@@ -111,9 +101,10 @@ class TwoNodesTest extends ParkwayHttpSupport {
   @Test
   void aPublishWhoseNoticeWasMissedIsDeliveredOnceTheSubscriptionIsBack() {
     String channel = unique("missed");
-    CompletableFuture<HttpResponse<String>> parked = sendAsync(on(other, "/channels/" + channel + "?timeout=30"));
+    CompletableFuture<HttpResponse<String>> parked =
+        sendAsync(on(other, "/channels/" + channel + "?timeout=30"));
     waitUntil("parked on the second node").until(() -> other.broker().parkedCount() == 1);
-    try (RedisClient admin = redis.client()) {
+    try (RedisClient admin = REDIS.client()) {
       try {
         admin.sendCommand(Protocol.Command.ACL, "SETUSER", "default", "-subscribe");
         admin.sendCommand(Protocol.Command.CLIENT, "KILL", "TYPE", "pubsub");
@@ -144,7 +135,8 @@ class TwoNodesTest extends ParkwayHttpSupport {
     assertThat(first.getList("events.data", Integer.class)).containsExactly(1, 2, 3);
     publishOn(other, channel, "4");
 
-    JsonPath second = body(send(on(other, "/channels/" + channel + "?after=" + first.getString("cursor") + "&timeout=0")));
+    String cursor = first.getString("cursor");
+    JsonPath second = body(send(on(other, "/channels/" + channel + "?after=" + cursor + "&timeout=0")));
     assertThat(second.getList("events.data", Integer.class)).containsExactly(4);
     assertThat(second.getList("events.seq", Long.class)).containsExactly(4L);
     assertThat(second.getMap("gap")).isNull();
@@ -207,7 +199,8 @@ class TwoNodesTest extends ParkwayHttpSupport {
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     CountDownLatch go = new CountDownLatch(1);
 
-    List<Subscriber> subscribers = List.of(new Subscriber(server, channels, expected), new Subscriber(other, channels, expected));
+    List<Subscriber> subscribers =
+        List.of(new Subscriber(server, channels, expected), new Subscriber(other, channels, expected));
     List<Thread> threads = new ArrayList<>();
     for (Subscriber s : subscribers) {
       threads.add(new Thread(() -> s.follow(failures), "subscriber"));
