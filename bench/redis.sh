@@ -11,7 +11,8 @@
 #   REDIS_SERVER       redis-server binary (default: extracted from the embedded-redis jar in ~/.m2)
 #   REDIS_FSYNC        appendfsync: everysec (default) | always | no
 #   REDIS_EVENTS       events per publish run (default 4000); REDIS_THREADS publishers (default 4)
-#   REDIS_N            parked polls per fan-out run (default 1000); REDIS_ROUNDS (default 5)
+#   REDIS_N            parked polls per fan-out run of RedisLoad (default 1000); REDIS_ROUNDS (default 5)
+#   REDIS_FANOUT_NS    sizes for bench/src/FanOut.java on one node of each store (default "10000"; "" skips)
 #   SERVER_HEAP, SERVER_JAVA_OPTS, BENCH_OUT, NOFILE: as for bench/fanout.sh (see bench/common.sh)
 # Everything runs on 127.0.0.1 and stops on exit. Exit code: 0 if every run was clean.
 set -euo pipefail
@@ -99,6 +100,20 @@ run() {
   return 0
 }
 
+# fanout_big PORT: FanOut.java (one NIO thread, tens of thousands of polls) against one node.
+fanout_big() {
+  for big in ${REDIS_FANOUT_NS-10000}; do
+    echo "redis: FanOut --n $big on :$1"
+    set +e
+    "${client_pin[@]}" java -Xmx512m bench/src/FanOut.java --host 127.0.0.1 --port "$1" --n "$big" \
+      --rounds "$rounds" --channel "big-$1-$big" 2>&1 | tee -a "$out/fanout.txt" | grep -E '^ +[0-9]+ +[0-9]+ |SUMMARY'
+    local rc=${PIPESTATUS[0]}
+    set -e
+    [[ $rc -ne 0 && $status -eq 0 ]] && status=$rc
+  done
+  return 0
+}
+
 echo
 echo "== Redis store, two nodes (:$a, :$b) =="
 run publish --nodes "$a" --threads "$threads" --events 1000 --channel warm   # JIT warm-up, not reported
@@ -106,6 +121,7 @@ run publish --nodes "$a" --threads "$threads" --events "$events" --channel one
 run publish --nodes "$a,$b" --threads "$threads" --events "$events" --channel two
 run fanout --poll "$a" --publish "$a" --n "$n" --rounds "$rounds" --channel same
 run fanout --poll "$b" --publish "$a" --n "$n" --rounds "$rounds" --channel cross
+fanout_big "$a"
 
 for pid in "${node_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 for pid in "${node_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
@@ -118,6 +134,7 @@ m="$node_port"
 run publish --nodes "$m" --threads "$threads" --events 1000 --channel warm
 run publish --nodes "$m" --threads "$threads" --events "$events" --channel one
 run fanout --poll "$m" --publish "$m" --n "$n" --rounds "$rounds" --channel same
+fanout_big "$m"
 
 echo
 errors="$(cat "$out"/node-*.log | grep -ciE 'SEVERE|ERROR|Exception' || true)"
