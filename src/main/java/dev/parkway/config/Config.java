@@ -193,19 +193,24 @@ public record Config(
 
     @Override
     public String toString() { // never print the password
-      return "Redis[" + url + ", db " + database + ", pool " + poolSize + "]";
+      return "Redis[" + withoutPassword(url.toString()) + ", db " + database + ", pool " + poolSize + "]";
+    }
+
+    /** The URL with the password of its user info (redis://user:secret@host) masked, for logs. */
+    static String withoutPassword(String url) {
+      return url.replaceFirst("^([a-z]+://[^:@/]*:)[^@/]*@", "$1****@");
     }
 
     static Redis load(SettingReader r) {
-      String url = r.text(REDIS_URL, "redis://127.0.0.1:6379");
+      String url = r.textShownAs(REDIS_URL, "redis://127.0.0.1:6379", Redis::withoutPassword);
       java.net.URI uri = java.net.URI.create("redis://127.0.0.1:6379");
       try {
         uri = new java.net.URI(url);
         if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null) {
-          r.problem(REDIS_URL, url, "must be redis://host:port or rediss://host:port");
+          r.problem(REDIS_URL, withoutPassword(url), "must be redis://host:port or rediss://host:port");
         }
       } catch (java.net.URISyntaxException e) {
-        r.problem(REDIS_URL, url, "must be redis://host:port or rediss://host:port");
+        r.problem(REDIS_URL, withoutPassword(url), "must be redis://host:port or rediss://host:port");
       }
       String prefix = r.text(REDIS_PREFIX, "parkway:");
       if (!prefix.matches("[A-Za-z0-9._:{}-]{0,64}")) {

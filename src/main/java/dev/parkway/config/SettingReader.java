@@ -29,6 +29,13 @@ final class SettingReader {
     return value;
   }
 
+  /** A text setting that may embed a secret (a URL's password): logged as {@code shown(value)}. */
+  String textShownAs(String name, String fallback, java.util.function.UnaryOperator<String> shown) {
+    String value = text(name, fallback);
+    effective.put(name, shown.apply(value));
+    return value;
+  }
+
   String secret(String name) {
     String value = source.get(name).orElse("");
     effective.put(name, value.isEmpty() ? "" : "****");

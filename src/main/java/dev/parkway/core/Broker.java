@@ -260,6 +260,22 @@ public final class Broker implements EventStore.ChangeListener {
     dispatch(() -> fanOut(index.exactWaitersFor(channel), waiter -> waiter.onDeleted(channel)));
   }
 
+  /**
+   * Wakes every waiter once, whatever it covers: each re-reads after its cursor, so an event or a
+   * deletion whose notice was lost (a shared store's link was down) is still delivered.
+   */
+  @Override
+  public void resync() {
+    dispatch(() -> fanOut(index.all(), waiter -> waiter.onAppended(coveredName(waiter.subscription()))));
+  }
+
+  /** A name the subscription covers, for a wake that concerns no channel in particular. */
+  private static String coveredName(Subscription subscription) {
+    return subscription.channels().isEmpty()
+        ? subscription.prefixes().get(0)
+        : subscription.channels().get(0);
+  }
+
   // ---- internals, called by ParkedPoll ----
 
   /**

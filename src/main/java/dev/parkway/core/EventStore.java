@@ -86,6 +86,13 @@ public interface EventStore extends AutoCloseable {
     void appended(String channel, long seq);
 
     void deleted(String channel);
+
+    /**
+     * Changes may have gone untold: a shared store's link to the other nodes was down, or its reads
+     * failed for a while. Every waiter should read again after its own cursor (a wake with nothing new
+     * is harmless). A single-node store never calls it.
+     */
+    default void resync() {}
   }
 
   /** The result of an append. */

@@ -47,6 +47,14 @@ final class WaiterIndex {
     return out;
   }
 
+  /** A snapshot of every registered waiter, each once. */
+  List<Waiter> all() {
+    java.util.Set<Waiter> all = new java.util.LinkedHashSet<>();
+    byChannel.values().forEach(all::addAll);
+    byPrefix.values().forEach(all::addAll);
+    return new ArrayList<>(all);
+  }
+
   /** How many distinct waiters cover {@code channel}, by name or pattern. */
   int count(String channel) {
     return distinct(channel).size();

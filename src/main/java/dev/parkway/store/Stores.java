@@ -4,6 +4,7 @@ import dev.parkway.config.Config;
 import dev.parkway.core.EventStore;
 import dev.parkway.core.Retention;
 import dev.parkway.store.memory.RingBufferStore;
+import dev.parkway.store.redis.RedisStreamStore;
 import java.time.Clock;
 import java.util.function.Function;
 
@@ -18,6 +19,7 @@ public final class Stores {
   public static EventStore open(Config config, Function<String, Retention> retention, Clock clock) {
     return switch (config.store()) {
       case "memory" -> new RingBufferStore(retention, clock);
+      case "redis" -> RedisStreamStore.open(config.redis(), retention); // Redis's clock: one for all nodes
       default -> throw new IllegalStateException("the " + config.store() + " store is not built yet");
     };
   }
