@@ -1,4 +1,5 @@
-# Shared by bench/fanout.sh and bench/heap.sh (sourced, not run): build, limits, CPU pinning, and the
+# Shared by bench/fanout.sh, bench/heap.sh and bench/compare.sh (sourced, not run): build, the load
+# tools, limits, CPU pinning, and the
 # dev server (the real webapp/ on embedded Tomcat through EmbeddedParkway, in-memory store, 127.0.0.1,
 # free port). Callers set `tool` (a name for messages) before sourcing.
 #
@@ -29,6 +30,20 @@ if [[ ! -s target/bench-classpath.txt || pom.xml -nt target/bench-classpath.txt 
   mvn -o -q -B dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 fi
 cp="target/classes:target/test-classes:$(cat target/bench-classpath.txt)"
+
+# The load tools (bench/src/*.java but SmallBufferProtocol, which needs Tomcat): plain Java 17, no
+# dependencies, compiled into target/bench-tools; run as `java -cp target/bench-tools FanOut ...`.
+tools="$root/target/bench-tools"
+tool_sources=(bench/src/FanOut.java bench/src/Dialect.java bench/src/HttpWire.java bench/src/Latencies.java
+  bench/src/Throughput.java bench/src/IdleLatency.java)
+for f in "${tool_sources[@]}"; do
+  if [[ ! -f "$tools/FanOut.class" || "$f" -nt "$tools/FanOut.class" ]]; then
+    mkdir -p "$tools"
+    javac -d "$tools" "${tool_sources[@]}"
+    touch "$tools/FanOut.class"
+    break
+  fi
+done
 
 protocol_opts=()
 case "${BENCH_PROTOCOL:-}" in
