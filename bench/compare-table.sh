@@ -23,8 +23,8 @@ awk '
   function fan(s, label,   p, n, pe, ne, pl, nl) {
     if (!(s in seen)) return
     p = s "|parkway"; n = s "|nchan"
-    pl = (R[p, "aborted"] != "") ? "**failed**: " R[p, "aborted"] : fmt(R[p, "last_median"], 0) " / " fmt(R[p, "last_max"], 0) " (errors " R[p, "errors"] ", parked " R[p, "parked"] ")"
-    nl = (R[n, "aborted"] != "") ? "**failed**: " R[n, "aborted"] : fmt(R[n, "last_median"], 0) " / " fmt(R[n, "last_max"], 0) " (errors " R[n, "errors"] ", parked " R[n, "parked"] ")"
+    pl = (R[p, "aborted"] != "") ? "**aborted** after opening " R[p, "opened"] " (" R[p, "parked"] " parked): " R[p, "aborted"] : fmt(R[p, "last_median"], 0) " / " fmt(R[p, "last_max"], 0) " (errors " R[p, "errors"] ", parked " R[p, "parked"] ")"
+    nl = (R[n, "aborted"] != "") ? "**aborted** after opening " R[n, "opened"] " (" R[n, "parked"] " parked): " R[n, "aborted"] : fmt(R[n, "last_median"], 0) " / " fmt(R[n, "last_max"], 0) " (errors " R[n, "errors"] ", parked " R[n, "parked"] ")"
     printf "| %s | last answer, ms (median / max of rounds) | %s | %s | %s |\n", label, pl, nl, ratio(R[p, "last_median"], R[n, "last_median"])
     printf "| %s | median answer, ms (median / max) | %s / %s | %s / %s | %s |\n", label, fmt(R[p, "median_median"], 0), fmt(R[p, "median_max"], 0), fmt(R[n, "median_median"], 0), fmt(R[n, "median_max"], 0), ratio(R[p, "median_median"], R[n, "median_median"])
   }

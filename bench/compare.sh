@@ -43,11 +43,21 @@ trap 'stop_server; stop_nchan' EXIT
 
 load() { uptime | sed 's/.*load average: //'; }
 
+# Keeps the logs of the scenario that ran on them: server-<scenario>.log, server-gc-<scenario>.log.
+keep_logs() {
+  if [[ -n "$current" ]]; then
+    [[ -f "$out/server.log" ]] && mv "$out/server.log" "$out/server-$current.log"
+    [[ -f "$out/server-gc.log" ]] && mv "$out/server-gc.log" "$out/server-gc-$current.log"
+  fi
+  return 0
+}
+
+current=""
 fresh_servers() {
   stop_server
   stop_nchan
-  [[ -f "$out/server.log" ]] && mv "$out/server.log" "$out/server-$1.log"
-  [[ -f "$out/server-gc.log" ]] && mv "$out/server-gc.log" "$out/server-gc-$1.log"
+  keep_logs
+  current="$1"
   start_server -XX:NativeMemoryTracking=summary
   start_nchan
   echo "LOAD scenario=$1 load=\"$(load)\"" >>"$results"
@@ -150,6 +160,7 @@ done
 echo "LOAD scenario=end load=\"$(load)\"" >>"$results"
 stop_server
 stop_nchan
+keep_logs
 
 echo
 "$root/bench/compare-table.sh" "$results" | tee "$out/table.md"

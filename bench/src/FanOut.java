@@ -249,8 +249,13 @@ public final class FanOut {
       code = bench.run();
     } catch (Abort | IOException e) {
       System.err.println("FanOut: ABORT: " + (e instanceof Abort ? e.getMessage() : e.toString()));
-      System.out.printf(Locale.ROOT, "RESULT fanout server=%s mode=%s n=%d aborted=%s%n", o.server,
-          o.mode, o.n, e.getMessage() == null ? "error" : e.getMessage().replaceAll("\\s+", "_"));
+      int opened = 0;
+      for (Poller p : bench.pollers) {
+        opened += p == null ? 0 : 1;
+      }
+      System.out.printf(Locale.ROOT, "RESULT fanout server=%s mode=%s n=%d parked=%d opened=%d aborted=%s%n",
+          o.server, o.mode, o.n, bench.live(0, o.n), opened,
+          e.getMessage() == null ? "error" : e.getMessage().replaceAll("\\s+", "_"));
       code = 3;
     } finally {
       bench.closeAll();
