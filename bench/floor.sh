@@ -25,11 +25,7 @@ fi
 
 floor_pid=""
 stop_floor() {
-  if [[ -n "$floor_pid" ]] && kill -0 "$floor_pid" 2>/dev/null; then
-    kill "$floor_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$floor_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$floor_pid" 2>/dev/null || true
-  fi
+  stop_pid "$floor_pid" "the floor server"
   floor_pid=""
 }
 trap 'stop_server; stop_nchan; stop_floor' EXIT
@@ -38,14 +34,7 @@ start_server
 start_nchan
 "${server_pin[@]}" java -Xmx"$heap" -cp "$cp:target/bench-classes" dev.parkway.bench.TomcatFloor 0 >"$out/floor.log" 2>&1 &
 floor_pid=$!
-floor_port=""
-for _ in $(seq 1 300); do
-  floor_port="$(grep -o 'running at http://localhost:[0-9]*' "$out/floor.log" 2>/dev/null | grep -o '[0-9]*$' || true)"
-  [[ -n "$floor_port" ]] && break
-  kill -0 "$floor_pid" 2>/dev/null || { echo "$tool: the floor server died:"; cat "$out/floor.log"; exit 2; }
-  sleep 0.1
-done
-[[ -n "$floor_port" ]] || { echo "$tool: the floor server did not start"; exit 2; }
+floor_port="$(await_port "$out/floor.log" "$floor_pid" "the floor server")" || exit 2
 echo "$tool: TomcatFloor pid $floor_pid on 127.0.0.1:$floor_port; load average $(uptime | sed 's/.*load average: //')"
 
 for turn in $(seq 1 "$turns"); do

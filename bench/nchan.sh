@@ -49,17 +49,7 @@ start_nchan() {
 }
 
 stop_nchan() {
-  if [[ -n "$nchan_pid" ]] && kill -0 "$nchan_pid" 2>/dev/null; then
-    kill "$nchan_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-      kill -0 "$nchan_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$nchan_pid" 2>/dev/null; then
-      echo "$tool: nginx did not stop in 10 s; killing it"
-      kill -9 "$nchan_pid" 2>/dev/null || true
-    fi
-  fi
+  stop_pid "$nchan_pid" nginx
   # The worker exits with its master; make sure of it (only the pid we recorded).
   if [[ -n "$nchan_worker" ]] && kill -0 "$nchan_worker" 2>/dev/null; then
     kill -9 "$nchan_worker" 2>/dev/null || true

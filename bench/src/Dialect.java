@@ -47,11 +47,16 @@ abstract class Dialect {
   final String channel;
   final Mode mode;
   final String host;
+  private final String publishPath;
+  private final Map<String, String> publishHeaders;
 
-  private Dialect(String channel, Mode mode, String host) {
+  private Dialect(String channel, Mode mode, String host, String publishPath,
+      Map<String, String> publishHeaders) {
     this.channel = channel;
     this.mode = mode;
     this.host = host;
+    this.publishPath = publishPath;
+    this.publishHeaders = publishHeaders;
   }
 
   /** null with a message on stderr when the combination does not exist. */
@@ -89,15 +94,32 @@ abstract class Dialect {
   /** Reads a poll answer: updates {@code f} to follow on from it. */
   abstract Outcome answered(Follow f, HttpWire.Response r);
 
-  abstract String publishPath();
+  String publishPath() {
+    return publishPath;
+  }
 
-  abstract Map<String, String> publishHeaders();
+  Map<String, String> publishHeaders() {
+    return publishHeaders;
+  }
 
   /** Whether a publish answer means the event was accepted. */
   abstract boolean published(HttpWire.Response r);
 
   /** Subscribers waiting on {@link #channel} now, by the server's own count. */
   abstract int subscribers(HttpWire.Connection http) throws IOException;
+
+  /** The {@code subscribers} field of a channel-information answer; 0 for a channel not known yet. */
+  static int subscribers(HttpWire.Connection http, String path, Map<String, String> headers)
+      throws IOException {
+    HttpWire.Response r = http.send("GET", path, headers, null, null);
+    if (r.status() == 404) {
+      return 0;
+    }
+    if (r.status() != 200) {
+      throw new IOException(path + " answered " + r.status() + " " + HttpWire.abbreviate(r.body()));
+    }
+    return (int) find(SUBSCRIBERS, r.body());
+  }
 
   static long find(Pattern p, String s) {
     Matcher m = p.matcher(s);
@@ -110,7 +132,7 @@ abstract class Dialect {
         Map.of("Accept", "application/json", "Content-Type", "application/json");
 
     Parkway(String channel, Mode mode, String host) {
-      super(channel, mode, host);
+      super(channel, mode, host, "/channels/" + channel, PUBLISH);
     }
 
     @Override
@@ -138,30 +160,13 @@ abstract class Dialect {
     }
 
     @Override
-    String publishPath() {
-      return "/channels/" + channel;
-    }
-
-    @Override
-    Map<String, String> publishHeaders() {
-      return PUBLISH;
-    }
-
-    @Override
     boolean published(HttpWire.Response r) {
       return r.status() == 201;
     }
 
     @Override
     int subscribers(HttpWire.Connection http) throws IOException {
-      HttpWire.Response r = http.send("GET", "/channels/" + channel + "/info", JSON, null, null);
-      if (r.status() == 404) {
-        return 0;
-      }
-      if (r.status() != 200) {
-        throw new IOException("/info answered " + r.status() + " " + HttpWire.abbreviate(r.body()));
-      }
-      return (int) find(SUBSCRIBERS, r.body());
+      return subscribers(http, "/channels/" + channel + "/info", JSON);
     }
   }
 
@@ -171,7 +176,7 @@ abstract class Dialect {
         Map.of("Accept", "text/json", "Content-Type", "application/json");
 
     Nchan(String channel, Mode mode, String host) {
-      super(channel, mode, host);
+      super(channel, mode, host, "/pub/" + channel, PUBLISH);
     }
 
     @Override
@@ -217,30 +222,13 @@ abstract class Dialect {
     }
 
     @Override
-    String publishPath() {
-      return "/pub/" + channel;
-    }
-
-    @Override
-    Map<String, String> publishHeaders() {
-      return PUBLISH;
-    }
-
-    @Override
     boolean published(HttpWire.Response r) {
       return r.status() == 201 || r.status() == 202; // 202: accepted, nobody was subscribed
     }
 
     @Override
     int subscribers(HttpWire.Connection http) throws IOException {
-      HttpWire.Response r = http.send("GET", "/pub/" + channel, INFO, null, null);
-      if (r.status() == 404) {
-        return 0;
-      }
-      if (r.status() != 200) {
-        throw new IOException("channel info answered " + r.status() + " " + HttpWire.abbreviate(r.body()));
-      }
-      return (int) find(SUBSCRIBERS, r.body());
+      return subscribers(http, "/pub/" + channel, INFO);
     }
   }
 }

@@ -9,7 +9,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -229,19 +228,8 @@ public final class FanOut {
       System.exit(2);
     }
 
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(TimeUnit.SECONDS.toMillis(o.deadline));
-      } catch (InterruptedException e) {
-        return;
-      }
-      System.err.println("FanOut: ABORT: overall deadline of " + o.deadline + " s exceeded");
-      System.out.printf(Locale.ROOT, "RESULT fanout server=%s mode=%s n=%d aborted=deadline%n",
-          o.server, o.mode, o.n);
-      System.exit(3);
-    }, "fanout-deadline");
-    watchdog.setDaemon(true);
-    watchdog.start();
+    SelectorLoop.watchdog("FanOut", o.deadline, () -> System.out.printf(Locale.ROOT,
+        "RESULT fanout server=%s mode=%s n=%d aborted=deadline%n", o.server, o.mode, o.n));
 
     FanOut bench = new FanOut(o, dialect, new InetSocketAddress(addr, o.port));
     int code;
@@ -481,34 +469,13 @@ public final class FanOut {
       if (left <= 0) {
         return;
       }
-      selector.select(Math.max(1, Math.min(50, left / 1_000_000)));
-      Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-      while (it.hasNext()) {
-        SelectionKey k = it.next();
-        it.remove();
-        Poller p = (Poller) k.attachment();
-        if (!k.isValid()) {
-          continue;
-        }
-        try {
-          if (k.isConnectable()) {
-            if (p.ch.finishConnect()) {
-              send(p);
-            }
-          } else {
-            if (k.isWritable()) {
-              flush(p);
-            }
-            if (k.isValid() && k.isReadable()) {
-              read(p);
-            }
-          }
-        } catch (IOException e) {
-          fail(p, e.getClass().getSimpleName() + ": " + e.getMessage());
-        }
-      }
+      SelectorLoop.selectOnce(selector, Math.min(50, left / 1_000_000), handler);
     }
   }
+
+  private final SelectorLoop.Handler<Poller> handler =
+      SelectorLoop.handler(this::send, this::flush, this::read,
+      (p, e) -> fail(p, e.getClass().getSimpleName() + ": " + e.getMessage()));
 
   private void open(Poller p) throws IOException {
     p.failure = null;

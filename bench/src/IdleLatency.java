@@ -22,55 +22,23 @@ public final class IdleLatency {
   private static final Pattern T = Pattern.compile("\"t\":(\\d+)");
 
   public static void main(String[] args) throws Exception {
-    String host = "127.0.0.1";
-    String server = "parkway";
-    String channel = "idle";
-    int port = 8080;
-    int events = 2000;
-    int warmup = 300;
-    int gapMs = 2;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      String v = args[i + 1];
-      switch (args[i]) {
-        case "--host" -> host = v;
-        case "--port" -> port = Integer.parseInt(v);
-        case "--server" -> server = v;
-        case "--channel" -> channel = v;
-        case "--events" -> events = Integer.parseInt(v);
-        case "--warmup" -> warmup = Integer.parseInt(v);
-        case "--gap-ms" -> gapMs = Integer.parseInt(v);
-        default -> usage("unknown option " + args[i]);
-      }
-    }
-    if (args.length % 2 != 0 || events < 1 || events > 1_000_000 || warmup < 0 || gapMs < 0 || gapMs > 1000) {
-      usage("bad arguments");
-    }
-    InetAddress addr = HttpWire.loopback("IdleLatency", host);
-    Dialect dialect = Dialect.of(server, "poll", channel, addr.getHostAddress() + ":" + port);
+    Options o = Options.parse("IdleLatency", args, Options.defaults("host", "127.0.0.1",
+        "port", "8080", "server", "parkway", "channel", "idle", "events", "2000", "warmup", "300",
+        "gap-ms", "2"));
+    int port = o.number("port", 1, 65535);
+    int events = o.number("events", 1, 1_000_000);
+    int warmup = o.number("warmup", 0, 1_000_000);
+    int gapMs = o.number("gap-ms", 0, 1000);
+    String server = o.text("server");
+    InetAddress addr = HttpWire.loopback("IdleLatency", o.text("host"));
+    Dialect dialect = Dialect.of(server, "poll", o.text("channel"), addr.getHostAddress() + ":" + port);
     if (dialect == null) {
-      usage("bad --server");
+      o.fail("--server must be parkway or nchan");
     }
     InetSocketAddress target = new InetSocketAddress(addr, port);
     long deadline = 60 + (long) (events + warmup) * (gapMs + 20) / 1000;
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(TimeUnit.SECONDS.toMillis(deadline));
-      } catch (InterruptedException e) {
-        return;
-      }
-      System.err.println("IdleLatency: ABORT: deadline of " + deadline + " s exceeded");
-      System.exit(3);
-    }, "idle-deadline");
-    watchdog.setDaemon(true);
-    watchdog.start();
+    SelectorLoop.watchdog("IdleLatency", deadline, () -> { });
     System.exit(run(dialect, target, server, events, warmup, gapMs));
-  }
-
-  private static void usage(String problem) {
-    System.err.println("IdleLatency: " + problem);
-    System.err.println("usage: java -cp target/bench-tools IdleLatency [--host 127.0.0.1] [--port 8080]"
-        + " [--server parkway|nchan] [--channel idle] [--events 2000] [--warmup 300] [--gap-ms 2]");
-    System.exit(2);
   }
 
   private static int run(Dialect dialect, InetSocketAddress target, String server, int events,

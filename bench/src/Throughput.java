@@ -7,7 +7,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,61 +43,23 @@ public final class Throughput {
   }
 
   public static void main(String[] args) throws Exception {
-    String host = "127.0.0.1";
-    String server = "parkway";
-    String mode = "poll";
-    String channel = "throughput";
-    int port = 8080;
-    int pollers = 100;
-    int publishers = 2;
-    int warmup = 3;
-    int seconds = 10;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      String v = args[i + 1];
-      switch (args[i]) {
-        case "--host" -> host = v;
-        case "--port" -> port = Integer.parseInt(v);
-        case "--server" -> server = v;
-        case "--mode" -> mode = v;
-        case "--channel" -> channel = v;
-        case "--pollers" -> pollers = Integer.parseInt(v);
-        case "--publishers" -> publishers = Integer.parseInt(v);
-        case "--warmup" -> warmup = Integer.parseInt(v);
-        case "--seconds" -> seconds = Integer.parseInt(v);
-        default -> usage("unknown option " + args[i]);
-      }
-    }
-    if (args.length % 2 != 0 || pollers < 1 || pollers > 10_000 || publishers < 1 || publishers > 64
-        || warmup < 0 || warmup > 60 || seconds < 1 || seconds > 300) {
-      usage("bad arguments");
-    }
-    InetAddress addr = HttpWire.loopback("Throughput", host);
-    Dialect dialect = Dialect.of(server, mode, channel, addr.getHostAddress() + ":" + port);
+    Options o = Options.parse("Throughput", args, Options.defaults("host", "127.0.0.1", "port", "8080",
+        "server", "parkway", "mode", "poll", "channel", "throughput", "pollers", "100",
+        "publishers", "2", "warmup", "3", "seconds", "10"));
+    int port = o.number("port", 1, 65535);
+    int pollers = o.number("pollers", 1, 10_000);
+    int publishers = o.number("publishers", 1, 64);
+    int warmup = o.number("warmup", 0, 60);
+    int seconds = o.number("seconds", 1, 300);
+    InetAddress addr = HttpWire.loopback("Throughput", o.text("host"));
+    Dialect dialect = Dialect.of(o.text("server"), o.text("mode"), o.text("channel"),
+        addr.getHostAddress() + ":" + port);
     if (dialect == null || dialect.streaming()) {
-      usage("--mode must be poll or batch");
+      o.fail("--server must be parkway or nchan, --mode poll or batch");
     }
-    int deadline = warmup + seconds + 60;
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(TimeUnit.SECONDS.toMillis(deadline));
-      } catch (InterruptedException e) {
-        return;
-      }
-      System.err.println("Throughput: ABORT: deadline of " + deadline + " s exceeded");
-      System.exit(3);
-    }, "throughput-deadline");
-    watchdog.setDaemon(true);
-    watchdog.start();
+    SelectorLoop.watchdog("Throughput", warmup + seconds + 60, () -> { });
     System.exit(new Throughput(dialect, new InetSocketAddress(addr, port), pollers, publishers)
         .run(warmup, seconds));
-  }
-
-  private static void usage(String problem) {
-    System.err.println("Throughput: " + problem);
-    System.err.println("usage: java -cp target/bench-tools Throughput [--host 127.0.0.1] [--port 8080]"
-        + " [--server parkway|nchan] [--mode poll|batch] [--channel throughput] [--pollers 100]"
-        + " [--publishers 2] [--warmup 3] [--seconds 10]");
-    System.exit(2);
   }
 
   private final Dialect dialect;
@@ -206,37 +167,17 @@ public final class Throughput {
 
   private void pump(long until) throws IOException {
     long left = until - System.nanoTime();
-    if (left <= 0) {
-      return;
-    }
-    selector.select(Math.max(1, left / 1_000_000));
-    Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-    while (it.hasNext()) {
-      SelectionKey k = it.next();
-      it.remove();
-      Poller p = (Poller) k.attachment();
-      if (!k.isValid()) {
-        continue;
-      }
-      try {
-        if (k.isConnectable()) {
-          if (p.ch.finishConnect()) {
-            send(p);
-          }
-        } else {
-          if (k.isWritable()) {
-            flush(p);
-          }
-          if (k.isValid() && k.isReadable()) {
-            read(p);
-          }
-        }
-      } catch (IOException e) {
-        failure = "poller: " + e;
-        close(p);
-      }
+    if (left > 0) {
+      SelectorLoop.selectOnce(selector, left / 1_000_000, handler);
     }
   }
+
+  private final SelectorLoop.Handler<Poller> handler =
+      SelectorLoop.handler(this::send, this::flush, this::read,
+      (p, e) -> {
+        failure = "poller: " + e;
+        close(p);
+      });
 
   private void open(Poller p) throws IOException {
     p.ch = SocketChannel.open();
