@@ -29,8 +29,9 @@ free_port() {
 }
 
 start_nchan() {
-  local dir="$out/nchan"
-  mkdir -p "$dir"
+  local dir
+  mkdir -p "$out/nchan"
+  dir="$(cd "$out/nchan" && pwd)" # absolute: nginx reads relative paths against its prefix
   nchan_port="$(free_port 18400)" || { echo "$tool: no free port for nginx"; exit 2; }
   sed "s#@DIR@#$dir#g; s#@PORT@#$nchan_port#g" "$root/bench/nchan/nginx.conf.template" >"$dir/nginx.conf"
   rm -f "$dir/nginx.pid"
@@ -40,11 +41,11 @@ start_nchan() {
     if (exec 3<>"/dev/tcp/127.0.0.1/$nchan_port") 2>/dev/null; then
       break
     fi
-    kill -0 "$nchan_pid" 2>/dev/null || { echo "$tool: nginx died:"; cat "$dir/nginx.out" "$dir/error.log" 2>/dev/null; exit 2; }
+    kill -0 "$nchan_pid" 2>/dev/null || { echo "$tool: nginx died:"; cat "$dir/nginx.out" "$dir/error.log" 2>/dev/null || true; exit 2; }
     sleep 0.1
   done
   nchan_worker="$(pgrep -P "$nchan_pid" | head -1 || true)"
-  [[ -n "$nchan_worker" ]] || { echo "$tool: nginx did not start a worker"; cat "$dir/error.log"; exit 2; }
+  [[ -n "$nchan_worker" ]] || { echo "$tool: nginx did not start a worker"; cat "$dir/error.log" 2>/dev/null || true; exit 2; }
   echo "$tool: Nchan $(nginx -v 2>&1 | sed 's/.*: //'), master $nchan_pid, worker $nchan_worker on 127.0.0.1:$nchan_port${server_pin[*]:+, ${server_pin[*]}}; config $dir/nginx.conf"
 }
 
