@@ -1,4 +1,5 @@
-# Shared by bench/fanout.sh and bench/heap.sh (sourced, not run): build, limits, CPU pinning, and the
+# Shared by bench/fanout.sh, bench/heap.sh and bench/compare.sh (sourced, not run): build, the load
+# tools, limits, CPU pinning, and the
 # dev server (the real webapp/ on embedded Tomcat through EmbeddedParkway, in-memory store, 127.0.0.1,
 # free port). Callers set `tool` (a name for messages) before sourcing.
 #
@@ -29,6 +30,20 @@ if [[ ! -s target/bench-classpath.txt || pom.xml -nt target/bench-classpath.txt 
   mvn -o -q -B dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 fi
 cp="target/classes:target/test-classes:$(cat target/bench-classpath.txt)"
+
+# The load tools (bench/src/*.java but SmallBufferProtocol, which needs Tomcat): plain Java 17, no
+# dependencies, compiled into target/bench-tools; run as `java -cp target/bench-tools FanOut ...`.
+tools="$root/target/bench-tools"
+tool_sources=(bench/src/FanOut.java bench/src/Dialect.java bench/src/HttpWire.java bench/src/Latencies.java
+  bench/src/SelectorLoop.java bench/src/Options.java bench/src/Throughput.java bench/src/IdleLatency.java)
+for f in "${tool_sources[@]}"; do
+  if [[ ! -f "$tools/FanOut.class" || "$f" -nt "$tools/FanOut.class" ]]; then
+    mkdir -p "$tools"
+    javac -d "$tools" "${tool_sources[@]}"
+    touch "$tools/FanOut.class"
+    break
+  fi
+done
 
 protocol_opts=()
 case "${BENCH_PROTOCOL:-}" in
@@ -64,20 +79,40 @@ if command -v taskset >/dev/null 2>&1 && [[ "$(nproc)" -ge 2 ]]; then
 fi
 
 # ---- the server -------------------------------------------------------------------------------
+# stop_pid <pid> <name>: TERM, up to 10 s, then KILL. Only the pid given: never by name.
+stop_pid() {
+  if [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null; then
+    kill "$1" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      kill -0 "$1" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$1" 2>/dev/null; then
+      echo "$tool: $2 did not stop in 10 s; killing it"
+      kill -9 "$1" 2>/dev/null || true
+    fi
+  fi
+}
+
+# await_port <log> <pid> <name>: waits (30 s) until the log says "running at http://localhost:<port>"
+# and prints the port; exits 2 if the process dies or never says it.
+await_port() {
+  local p=""
+  for _ in $(seq 1 300); do
+    p="$(grep -o 'running at http://localhost:[0-9]*' "$1" 2>/dev/null | grep -o '[0-9]*$' || true)"
+    [[ -n "$p" ]] && { echo "$p"; return 0; }
+    kill -0 "$2" 2>/dev/null || { echo "$tool: $3 died:" >&2; cat "$1" >&2; exit 2; }
+    sleep 0.1
+  done
+  echo "$tool: $3 did not start in 30 s" >&2
+  cat "$1" >&2
+  exit 2
+}
+
 server_pid=""
 port=""
 stop_server() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$server_pid" 2>/dev/null; then
-      echo "$tool: server did not stop in 10 s; killing it"
-      kill -9 "$server_pid" 2>/dev/null || true
-    fi
-  fi
+  stop_pid "$server_pid" "the server"
   server_pid=""
 }
 trap stop_server EXIT
@@ -92,14 +127,7 @@ start_server() {
     -Dparkway.dev.address=127.0.0.1 \
     -cp "$cp" dev.parkway.dev.DevServer 0 >"$out/server.log" 2>&1 &
   server_pid=$!
-  port=""
-  for _ in $(seq 1 300); do
-    port="$(grep -o 'running at http://localhost:[0-9]*' "$out/server.log" 2>/dev/null | grep -o '[0-9]*$' || true)"
-    [[ -n "$port" ]] && break
-    kill -0 "$server_pid" 2>/dev/null || { echo "$tool: the server died:"; cat "$out/server.log"; exit 2; }
-    sleep 0.1
-  done
-  [[ -n "$port" ]] || { echo "$tool: the server did not start in 30 s"; cat "$out/server.log"; exit 2; }
+  port="$(await_port "$out/server.log" "$server_pid" "the server")" || exit 2
   echo "$tool: Parkway pid $server_pid on 127.0.0.1:$port, -Xmx$heap ${SERVER_JAVA_OPTS:-}${protocol_opts[*]:+ ${protocol_opts[*]}}${server_pin[*]:+, server ${server_pin[*]}, load ${client_pin[*]}}; logs in $out"
   echo "$tool: $(nproc) CPUs, ulimit -n $(ulimit -n), $(grep -m1 'Using' "$out/server-gc.log" | sed 's/.*Using /GC: /')"
 }

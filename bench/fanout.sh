@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fan-out benchmark: starts Parkway (the dev server: embedded Tomcat, in-memory store) on a free
-# loopback port, runs bench/src/FanOut.java for each N, prints the tables, stops the server.
+# loopback port, runs FanOut (bench/src/FanOut.java) for each N, prints the tables, stops the server.
 #
 #   bench/fanout.sh                      # N=1000 and N=10000, 5 rounds each, server -Xmx1g
 #   FANOUT_NS="1000 3000" bench/fanout.sh --rounds 10   # other sizes; extra args go to FanOut
@@ -30,7 +30,7 @@ for n in $ns; do
   echo
   # Each size gets its own channel, so a poll left parked by an earlier size cannot be counted.
   set +e
-  "${client_pin[@]}" java -Xmx"$client_heap" bench/src/FanOut.java \
+  "${client_pin[@]}" java -Xmx"$client_heap" -cp "$tools" FanOut \
     --host 127.0.0.1 --port "$port" --n "$n" --channel "bench-$n" "$@" 2>&1 | tee "$out/fanout-$n.txt"
   rc=${PIPESTATUS[0]}
   set -e

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Memory per parked poll: starts Parkway (the dev server, like fanout.sh), parks N polls with
-# bench/src/FanOut.java --hold, and compares the server with 0 and with N parked:
+# FanOut --hold, and compares the server with 0 and with N parked:
 #   - live heap: `jcmd <pid> GC.class_histogram` (it runs a full GC first), total and per class;
 #   - native memory outside the heap: Native Memory Tracking (-XX:NativeMemoryTracking=summary),
 #     committed, without the Java heap and without what does not grow with connections: threads
@@ -36,35 +36,20 @@ fi
 
 start_server -XX:NativeMemoryTracking=summary
 
-histogram() { jcmd "$server_pid" GC.class_histogram >"$1"; }
-live_bytes() { awk '$1 == "Total" {print $3}' "$1"; }
-# Committed native memory outside the Java heap, in KB, from an NMT summary.
-native_kb() {
-  jcmd "$server_pid" VM.native_memory summary >"$1"
-  awk '/^-/ && /committed=/ { name = $0; sub(/^- */, "", name); sub(/ *\(.*/, "", name)
-         if (name ~ /^(Java Heap|Thread|Code|Compiler|Arena Chunk|Class|Metaspace|Symbol|Shared class space|Native Memory Tracking)$/) next
-         v = $0; sub(/.*committed=/, "", v); sub(/KB.*/, "", v); t += v }
-       END { print t + 0 }' "$1"
-}
-# Bytes in the kernel slabs a TCP connection uses (0 if /proc/slabinfo cannot be read).
-kernel_bytes() {
-  awk '$1 ~ /^(TCP|sock_inode_cache|filp|dentry|eventpoll_epi|eventpoll_pwq)$/ { t += $2 * $4 } END { print t + 0 }' \
-    /proc/slabinfo 2>/dev/null || echo 0
-}
-
+# shellcheck source=bench/memory.sh
+source "$root/bench/memory.sh"
 # Warm up (class loading, Parkway's and Tomcat's first objects) with 20 polls, two rounds, on their own
 # channel. Only 20: Tomcat keeps the processors of answered polls in its processorCache, and the N
 # parked polls reuse them, so each warm-up poll makes the per-poll figure ~1/N too low.
-"${client_pin[@]}" java -Xmx256m bench/src/FanOut.java --host 127.0.0.1 --port "$port" --n 20 --rounds 2 \
+"${client_pin[@]}" java -Xmx256m -cp "$tools" FanOut --host 127.0.0.1 --port "$port" --n 20 --rounds 2 \
   --channel heap-warm >"$out/warm.txt" 2>&1 || { echo "$tool: warm-up failed:"; cat "$out/warm.txt"; exit 2; }
 
-histogram "$out/histogram-0.txt"
-live0="$(live_bytes "$out/histogram-0.txt")"
-native0="$(native_kb "$out/nmt-0.txt")"
+live0="$(live_heap_bytes "$server_pid" "$out/histogram-0.txt")"
+native0="$(native_kb "$server_pid" "$out/nmt-0.txt")"
 rss0="$(rss_mb "$server_pid")"
 kernel0="$(kernel_bytes)"
 
-"${client_pin[@]}" java -Xmx512m bench/src/FanOut.java --host 127.0.0.1 --port "$port" --n "$n" --rounds 1 \
+"${client_pin[@]}" java -Xmx512m -cp "$tools" FanOut --host 127.0.0.1 --port "$port" --n "$n" --rounds 1 \
   --hold "$hold" --timeout 120 --deadline $((hold + 600)) --channel "heap-$n" >"$out/fanout-$n.txt" 2>&1 &
 fanout_pid=$!
 parked=""
@@ -78,9 +63,8 @@ if [[ -z "$parked" ]]; then
   cat "$out/fanout-$n.txt"
   exit 2
 fi
-histogram "$out/histogram-$n.txt"
-live1="$(live_bytes "$out/histogram-$n.txt")"
-native1="$(native_kb "$out/nmt-$n.txt")"
+live1="$(live_heap_bytes "$server_pid" "$out/histogram-$n.txt")"
+native1="$(native_kb "$server_pid" "$out/nmt-$n.txt")"
 rss1="$(rss_mb "$server_pid")"
 kernel1="$(kernel_bytes)"
 set +e

@@ -1,49 +1,47 @@
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Fan-out benchmark for Parkway: N long polls parked on one channel, one publish, how long until the
- * last of them has its answer.
+ * Fan-out benchmark: N subscribers waiting on one channel, one publish, how long until the last of
+ * them has the event. Against Parkway or Nchan ({@code --server}), with long polls on one channel,
+ * long polls over two channels, or Server-Sent Events streams ({@code --mode}); {@link Dialect} has
+ * the requests of each.
  *
- * <p>Run: {@code java bench/src/FanOut.java --port 8080 --n 1000 --rounds 5} (Java 17, no dependencies).
+ * <p>Run: {@code java -cp target/bench-tools FanOut --port 8080 --n 1000 --rounds 5} (Java 17, no
+ * dependencies; {@code bench/common.sh} compiles {@code bench/src/{FanOut,Dialect,HttpWire}.java}).
  *
- * <p>One thread drives every poller through one {@link Selector}: non-blocking {@link SocketChannel}s,
- * HTTP/1.1 keep-alive, responses parsed by hand (status line, {@code Content-Length} or chunked body).
- * Side requests ({@code /info}, the publish) use a plain blocking socket each. Per round:
+ * <p>One thread drives every subscriber through one {@link Selector}: non-blocking {@link
+ * SocketChannel}s, HTTP/1.1 keep-alive, responses parsed by hand ({@link HttpWire}). Side requests
+ * (channel info, the publish) use blocking keep-alive connections. Per round:
  *
  * <ol>
- *   <li>every poller is parked: {@code GET /channels/{c}?after=<head>&timeout=<T>}, and we wait (bounded)
- *       until {@code /channels/{c}/info} reports {@code subscribers == N};
- *   <li>a publisher thread takes {@code t0 = System.nanoTime()} just before it writes {@code POST
- *       /channels/{c}}, while the selector thread keeps reading;
- *   <li>each poller's answer time is when its full response has been read and checked (200, the
- *       published seq); "last" is the slowest of the N, "median" the middle one;
- *   <li>once every poller has answered (or the round's bound has passed), they all re-park with {@code
- *       after=<new seq>}. Re-parking after the round, not as each answer arrives, keeps the poll traffic
- *       out of the measured window.
+ *   <li>every subscriber is waiting: a poll parked after the position its last answer gave it (the
+ *       first poll starts at the head), or a stream open; and we wait (bounded) until the server counts
+ *       {@code subscribers == N} on the channel;
+ *   <li>a publisher thread takes {@code t0 = System.nanoTime()} just before it writes the publish,
+ *       while the selector thread keeps reading;
+ *   <li>each subscriber's time is when its full answer (for a stream: the frame) carrying this round's
+ *       event has been read; "last" is the slowest of the N, "median" the middle one;
+ *   <li>once every subscriber has answered (or the round's bound has passed), the pollers re-park,
+ *       following on from their answer (Parkway: its {@code cursor}; Nchan: its {@code Last-Modified}
+ *       and {@code Etag} as {@code If-Modified-Since} and {@code If-None-Match}). Re-parking after the
+ *       round, not as each answer arrives, keeps the poll traffic out of the measured window. Streams
+ *       stay open.
  * </ol>
  *
  * <p>Bounded: an overall deadline ({@code --deadline}, default 300 s) aborts the run with exit code 3;
@@ -51,14 +49,13 @@ import java.util.regex.Pattern;
  * over {@code --per-source} (20,000), connections are spread over the source addresses 127.0.0.1 ..
  * 127.0.0.k so no source address runs out of ephemeral ports.
  *
+ * <p>{@code --parked-hook CMD} runs {@code sh -c CMD} once all N are waiting, before round 1 (the bench
+ * scripts measure the server's memory there). The last line, {@code RESULT fanout ...}, is for scripts.
+ *
  * <p>Exit codes: 0 all answered correctly; 1 some poller failed (errors are counted in the table); 2 bad
  * arguments or set-up refused; 3 aborted (deadline, or the polls never all parked).
  */
 public final class FanOut {
-  private static final Pattern SEQ = Pattern.compile("\"seq\"\\s*:\\s*(\\d+)");
-  private static final Pattern HEAD = Pattern.compile("\"head\"\\s*:\\s*(\\d+)");
-  private static final Pattern SUBSCRIBERS = Pattern.compile("\"subscribers\"\\s*:\\s*(\\d+)");
-  private static final Pattern TIMEOUT = Pattern.compile("\"timeout\"\\s*:\\s*true");
   private static final Pattern CHANNEL = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
 
   // ---------------------------------------------------------------------------------------------
@@ -77,6 +74,9 @@ public final class FanOut {
     int parkWait = 60;
     int hold = 0;
     int payload = 0;
+    String server = "parkway";
+    String mode = "poll";
+    String parkedHook;
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -102,6 +102,9 @@ public final class FanOut {
           case "--park-wait" -> o.parkWait = number(a, v, 1, 3600);
           case "--hold" -> o.hold = number(a, v, 0, 3600);
           case "--payload" -> o.payload = number(a, v, 0, 60_000);
+          case "--server" -> o.server = v;
+          case "--mode" -> o.mode = v;
+          case "--parked-hook" -> o.parkedHook = v;
           default -> usage("unknown option " + a);
         }
       }
@@ -132,8 +135,10 @@ public final class FanOut {
           """
           usage: java bench/src/FanOut.java [options]
             --host 127.0.0.1   target (loopback only: 127.0.0.0/8)
-            --port 8080        Parkway's port
-            --n 1000           parked polls (one connection each)
+            --port 8080        the server's port
+            --server parkway   parkway | nchan (bench/nchan/nginx.conf.template's locations)
+            --mode poll        poll (one channel) | multi (a poll over two channels) | sse (streams)
+            --n 1000           subscribers (one connection each)
             --rounds 5         publishes measured
             --timeout 60       poll timeout in seconds (must cover parking + one round)
             --channel bench    channel to use (nobody else should poll it)
@@ -145,24 +150,27 @@ public final class FanOut {
             --hold 0           seconds to keep the N polls parked before the first round (time to
                                inspect the server, e.g. jcmd <pid> GC.class_histogram)
             --payload 0        bytes of padding added to each published event (the answers grow
-                               by as much)""");
+                               by as much)
+            --parked-hook CMD  run `sh -c CMD` once all N are waiting, before round 1""");
       System.exit(2);
     }
   }
 
   // ---------------------------------------------------------------------------------------------
-  // One poller: one keep-alive connection, one parked poll at a time
+  // One subscriber: one keep-alive connection, one parked poll at a time (or one open stream)
 
   enum State { CONNECTING, SENDING, PARKED, DONE, FAILED }
 
   static final class Poller {
     final int id;
+    final Dialect.Follow follow = new Dialect.Follow();
     SocketChannel ch;
     SelectionKey key;
     State state;
     ByteBuffer out;
     byte[] in = new byte[1024];
     int inLen;
+    HttpWire.Stream stream; // sse mode: the open stream's decoded text
     boolean closeAfter; // the server said Connection: close
     long answeredAt; // nanoTime, 0 while unanswered this round
     String failure;
@@ -172,45 +180,40 @@ public final class FanOut {
     }
   }
 
-  /** A parsed HTTP response, or null while incomplete. */
-  record Response(int status, String body, boolean close, int consumed) {}
-
   // ---------------------------------------------------------------------------------------------
 
   private final Options o;
+  private final Dialect dialect;
   private final InetSocketAddress target;
   private final long deadlineNanos;
   private final Selector selector;
   private final ByteBuffer readBuf = ByteBuffer.allocateDirect(64 * 1024);
+  private final byte[] chunk = new byte[64 * 1024];
   private final Poller[] pollers;
   private final int sources;
-  private long after; // the seq every poller parks after
-  private long expectSeq;
+  private final HttpWire.Connection info; // the selector thread's side requests
+  private final HttpWire.Connection publisher; // the publisher thread's
+  private String marker = "\u0000"; // this round's event, as it appears in an answer or a frame
   private int inFlight; // pollers connecting, sending or parked
   private int earlyTimeouts; // polls answered "timeout" (parked longer than --timeout): re-parked
 
-  FanOut(Options o, InetSocketAddress target) throws IOException {
+  FanOut(Options o, Dialect dialect, InetSocketAddress target) throws IOException {
     this.o = o;
+    this.dialect = dialect;
     this.target = target;
     this.deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.deadline);
     this.selector = Selector.open();
     this.pollers = new Poller[o.n];
     this.sources = o.n > o.perSource ? (o.n + o.perSource - 1) / o.perSource : 1;
+    this.info = new HttpWire.Connection(target, 10_000);
+    this.publisher = new HttpWire.Connection(target, 30_000);
   }
 
   public static void main(String[] args) throws Exception {
     Options o = Options.parse(args);
-    InetAddress addr;
-    try {
-      addr = InetAddress.getByName(o.host);
-    } catch (IOException e) {
-      System.err.println("FanOut: cannot resolve " + o.host);
-      System.exit(2);
-      return;
-    }
-    if (!(addr instanceof Inet4Address) || (addr.getAddress()[0] & 0xff) != 127) {
-      System.err.println("FanOut: refusing " + o.host + " (" + addr.getHostAddress()
-          + "): loopback 127.0.0.0/8 only");
+    InetAddress addr = HttpWire.loopback("FanOut", o.host);
+    Dialect dialect = Dialect.of(o.server, o.mode, o.channel, addr.getHostAddress() + ":" + o.port);
+    if (dialect == null) {
       System.exit(2);
     }
     int sources = o.n > o.perSource ? (o.n + o.perSource - 1) / o.perSource : 1;
@@ -225,27 +228,22 @@ public final class FanOut {
       System.exit(2);
     }
 
-    Thread watchdog = new Thread(() -> {
-      try {
-        Thread.sleep(TimeUnit.SECONDS.toMillis(o.deadline));
-      } catch (InterruptedException e) {
-        return;
-      }
-      System.err.println("FanOut: ABORT: overall deadline of " + o.deadline + " s exceeded");
-      System.exit(3);
-    }, "fanout-deadline");
-    watchdog.setDaemon(true);
-    watchdog.start();
+    SelectorLoop.watchdog("FanOut", o.deadline, () -> System.out.printf(Locale.ROOT,
+        "RESULT fanout server=%s mode=%s n=%d aborted=deadline%n", o.server, o.mode, o.n));
 
-    FanOut bench = new FanOut(o, new InetSocketAddress(addr, o.port));
+    FanOut bench = new FanOut(o, dialect, new InetSocketAddress(addr, o.port));
     int code;
     try {
       code = bench.run();
-    } catch (Abort e) {
-      System.err.println("FanOut: ABORT: " + e.getMessage());
-      code = 3;
-    } catch (IOException e) {
-      System.err.println("FanOut: ABORT: " + e);
+    } catch (Abort | IOException e) {
+      System.err.println("FanOut: ABORT: " + (e instanceof Abort ? e.getMessage() : e.toString()));
+      int opened = 0;
+      for (Poller p : bench.pollers) {
+        opened += p == null ? 0 : 1;
+      }
+      System.out.printf(Locale.ROOT, "RESULT fanout server=%s mode=%s n=%d parked=%d opened=%d aborted=%s%n",
+          o.server, o.mode, o.n, bench.live(0, o.n), opened,
+          e.getMessage() == null ? "error" : e.getMessage().replaceAll("\\s+", "_"));
       code = 3;
     } finally {
       bench.closeAll();
@@ -264,9 +262,20 @@ public final class FanOut {
 
   int run() throws Exception {
     System.out.printf(Locale.ROOT,
-        "FanOut: %s:%d channel=%s n=%d rounds=%d timeout=%ds source addresses=%d%n",
-        target.getAddress().getHostAddress(), o.port, o.channel, o.n, o.rounds, o.timeout, sources);
-    after = ensureChannel();
+        "FanOut: %s:%d server=%s mode=%s channel=%s n=%d rounds=%d timeout=%ds source addresses=%d%n",
+        target.getAddress().getHostAddress(), o.port, o.server, o.mode, o.channel, o.n, o.rounds,
+        o.timeout, sources);
+    // A seed event, so the channel exists (Parkway's /info answers 404 for a channel with no event).
+    HttpWire.Response seed = info.send("POST", dialect.publishPath(), dialect.publishHeaders(),
+        "{\"bench\":\"seed\"}", null);
+    if (!dialect.published(seed)) {
+      throw new Abort("seeding the channel answered " + seed.status() + " " + HttpWire.abbreviate(seed.body()));
+    }
+    int already = dialect.subscribers(info);
+    if (already != 0) {
+      throw new Abort("channel '" + o.channel + "' already has " + already
+          + " subscribers; use another --channel or wait for them to time out");
+    }
 
     // Ramp up: open a batch, wait until its polls are parked, open the next.
     long rampStart = System.nanoTime();
@@ -284,8 +293,9 @@ public final class FanOut {
       awaitSubscribers(live, "ramp to " + to);
     }
     int live = live(0, o.n);
-    System.out.printf(Locale.ROOT, "FanOut: %d of %d polls parked in %.0f ms%n",
-        live, o.n, ms(System.nanoTime() - rampStart));
+    double parkedMs = ms(System.nanoTime() - rampStart);
+    System.out.printf(Locale.ROOT, "FanOut: %d of %d %s in %.0f ms%n",
+        live, o.n, dialect.streaming() ? "streams open" : "polls parked", parkedMs);
     if (live == 0) {
       throw new Abort("no poll could be parked; first failure: " + pollers[0].failure);
     }
@@ -297,6 +307,9 @@ public final class FanOut {
           break;
         }
       }
+    }
+    if (o.parkedHook != null) {
+      runHook();
     }
     if (o.hold > 0) {
       System.out.printf("FanOut: holding %d polls parked for %d s%n", live, o.hold);
@@ -313,8 +326,18 @@ public final class FanOut {
         repark();
       }
     }
-    printSummary(results);
-    return results.stream().allMatch(x -> x.errors == 0) ? 0 : 1;
+    printSummary(results, live, parkedMs);
+    return results.stream().allMatch(x -> x.errors == 0) && live == o.n ? 0 : 1;
+  }
+
+  /** Runs --parked-hook while the selector keeps reading (bounded: 120 s). */
+  private void runHook() throws IOException {
+    Process hook = new ProcessBuilder("sh", "-c", o.parkedHook).inheritIO().start();
+    pump(bound(120), () -> !hook.isAlive());
+    if (hook.isAlive()) {
+      hook.destroy();
+      System.out.println("FanOut: --parked-hook still running after 120 s; stopped");
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -329,14 +352,18 @@ public final class FanOut {
     for (Poller p : pollers) {
       p.answeredAt = 0;
     }
-    expectSeq = after + 1;
+    marker = "\"round\":" + r + ",";
 
     String data = "{\"bench\":\"fanout\",\"round\":" + r + ",\"n\":" + o.n
         + (o.payload > 0 ? ",\"pad\":\"" + "x".repeat(o.payload) + "\"" : "") + "}";
     long[] t0 = new long[1];
-    CompletableFuture<Blocking> publish = CompletableFuture.supplyAsync(() -> {
+    long[] t1 = new long[1];
+    CompletableFuture<HttpWire.Response> publish = CompletableFuture.supplyAsync(() -> {
       try {
-        return http("POST", "/channels/" + o.channel, data, 30_000, t0);
+        HttpWire.Response answer =
+            publisher.send("POST", dialect.publishPath(), dialect.publishHeaders(), data, t0);
+        t1[0] = System.nanoTime();
+        return answer;
       } catch (IOException e) {
         throw new RuntimeException(e);
       }
@@ -349,24 +376,18 @@ public final class FanOut {
     // Measure: the selector thread reads answers while the publisher writes the POST.
     long roundBound = bound(o.timeout + 15);
     pump(roundBound, () -> publish.isDone() && pending() == 0);
-    Blocking pub;
+    HttpWire.Response pub;
     try {
       pub = publish.get(Math.max(1, (roundBound - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       throw new Abort("round " + r + ": the publish failed: " + e);
     }
     long start = t0[0];
-    if (pub.status != 201) {
-      throw new Abort("round " + r + ": publish answered " + pub.status + " " + pub.body);
+    if (!dialect.published(pub)) {
+      throw new Abort("round " + r + ": publish answered " + pub.status() + " " + pub.body());
     }
-    long seq = find(SEQ, pub.body);
-    int woke = (int) find(SUBSCRIBERS, pub.body);
-    if (seq != expectSeq) {
-      // Someone else published on our channel: answers carried an unexpected seq.
-      System.out.printf("FanOut: warning: publish got seq %d, expected %d (another publisher?)%n",
-          seq, expectSeq);
-    }
-    double publishMs = ms(pub.finished - start);
+    int woke = (int) Dialect.find(Dialect.SUBSCRIBERS, pub.body());
+    double publishMs = ms(t1[0] - start); // taken on the publisher thread, when its answer was read
 
     List<String> failures = new ArrayList<>();
     long[] times = new long[o.n];
@@ -390,7 +411,6 @@ public final class FanOut {
     }
     long[] sorted = Arrays.copyOf(times, answered);
     Arrays.sort(sorted);
-    after = seq;
     int early = earlyTimeouts;
     earlyTimeouts = 0;
     return new Round(r, answered, errors,
@@ -400,11 +420,14 @@ public final class FanOut {
         publishMs, woke, early, failures);
   }
 
-  /** Every poller parks again after the new seq; a failed or closed one reconnects first. */
+  /** Every poller parks again after its answer (a stream waits on); a failed or closed one reconnects. */
   private void repark() throws IOException {
     for (Poller p : pollers) {
       p.failure = null;
-      if (p.state == State.DONE && !p.closeAfter && p.ch.isOpen()) {
+      boolean usable = p.state == State.DONE && !p.closeAfter && p.ch.isOpen();
+      if (usable && dialect.streaming()) {
+        setState(p, State.PARKED);
+      } else if (usable) {
         send(p);
       } else {
         close(p);
@@ -446,40 +469,20 @@ public final class FanOut {
       if (left <= 0) {
         return;
       }
-      selector.select(Math.max(1, Math.min(50, left / 1_000_000)));
-      Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-      while (it.hasNext()) {
-        SelectionKey k = it.next();
-        it.remove();
-        Poller p = (Poller) k.attachment();
-        if (!k.isValid()) {
-          continue;
-        }
-        try {
-          if (k.isConnectable()) {
-            if (p.ch.finishConnect()) {
-              send(p);
-            }
-          } else {
-            if (k.isWritable()) {
-              flush(p);
-            }
-            if (k.isValid() && k.isReadable()) {
-              read(p);
-            }
-          }
-        } catch (IOException e) {
-          fail(p, e.getClass().getSimpleName() + ": " + e.getMessage());
-        }
-      }
+      SelectorLoop.selectOnce(selector, Math.min(50, left / 1_000_000), handler);
     }
   }
+
+  private final SelectorLoop.Handler<Poller> handler =
+      SelectorLoop.handler(this::send, this::flush, this::read,
+      (p, e) -> fail(p, e.getClass().getSimpleName() + ": " + e.getMessage()));
 
   private void open(Poller p) throws IOException {
     p.failure = null;
     p.inLen = 0;
     p.closeAfter = false;
     p.answeredAt = 0;
+    p.stream = dialect.streaming() ? new HttpWire.Stream() : null;
     p.ch = SocketChannel.open();
     p.ch.configureBlocking(false);
     p.ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -500,9 +503,7 @@ public final class FanOut {
   }
 
   private void send(Poller p) throws IOException {
-    String req = "GET /channels/" + o.channel + "?after=" + after + "&timeout=" + o.timeout
-        + " HTTP/1.1\r\nHost: " + o.host + ":" + o.port + "\r\nAccept: application/json\r\n\r\n";
-    p.out = ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII));
+    p.out = ByteBuffer.wrap(dialect.subscribe(p.follow, o.timeout));
     setState(p, State.SENDING);
     p.inLen = 0;
     flush(p);
@@ -534,54 +535,87 @@ public final class FanOut {
         return;
       }
       readBuf.flip();
+      if (p.stream != null) {
+        readBuf.get(chunk, 0, n);
+        frames(p, n);
+        if (p.state == State.FAILED) {
+          return;
+        }
+        continue;
+      }
       if (p.inLen + n > p.in.length) {
         p.in = Arrays.copyOf(p.in, Math.max(p.in.length * 2, p.inLen + n));
       }
       readBuf.get(p.in, p.inLen, n);
       p.inLen += n;
-      Response resp = parse(p.in, p.inLen);
+      HttpWire.Response resp = HttpWire.parse(p.in, p.inLen);
       if (resp != null) {
         long now = System.nanoTime();
-        if (resp.consumed != p.inLen) {
-          fail(p, "bytes after the response (" + (p.inLen - resp.consumed) + ")");
+        if (resp.consumed() != p.inLen) {
+          fail(p, "bytes after the response (" + (p.inLen - resp.consumed()) + ")");
           return;
         }
         p.inLen = 0;
-        p.closeAfter = resp.close;
+        p.closeAfter = resp.close();
         answered(p, resp, now);
         return;
       }
     }
   }
 
-  private void answered(Poller p, Response resp, long now) throws IOException {
-    if (p.state != State.PARKED && p.state != State.SENDING) {
-      fail(p, "unexpected response " + resp.status + " in state " + p.state);
+  /** A stream's bytes: its head must be a 200; the round's event is done when its frame has arrived. */
+  private void frames(Poller p, int n) throws IOException {
+    long now = System.nanoTime();
+    p.stream.feed(chunk, 0, n);
+    HttpWire.Head head = p.stream.head();
+    if (head == null) {
       return;
     }
-    if (resp.status != 200) {
-      fail(p, "HTTP " + resp.status + " " + abbreviate(resp.body));
+    if (head.status() != 200) {
+      fail(p, "stream answered HTTP " + head.status());
       return;
     }
-    if (TIMEOUT.matcher(resp.body).find()) {
-      // Parked longer than --timeout (a slow ramp): park again after the same seq. If the publish has
-      // already happened, the new poll is answered at once with it, late; the row reports how many.
-      earlyTimeouts++;
-      if (p.closeAfter) {
-        close(p);
-        open(p);
-      } else {
-        send(p);
+    StringBuilder text = p.stream.text;
+    int at = text.indexOf(marker);
+    if (at >= 0) {
+      // The frame ends with a blank line; Parkway and Nchan write a frame in one piece, so it is here.
+      text.delete(0, at + marker.length());
+      if (p.state == State.PARKED) {
+        p.answeredAt = now;
+        setState(p, State.DONE);
       }
+    } else if (text.length() > 4096) {
+      text.delete(0, text.length() - 256); // heartbeats and older frames; keep a tail longer than a marker
+    }
+  }
+
+  private void answered(Poller p, HttpWire.Response resp, long now) throws IOException {
+    if (p.state != State.PARKED && p.state != State.SENDING) {
+      fail(p, "unexpected response " + resp.status() + " in state " + p.state);
       return;
     }
-    long seq = find(SEQ, resp.body);
-    if (seq != expectSeq) {
-      fail(p, "answer carried seq " + seq + ", expected " + expectSeq);
-      return;
+    switch (dialect.answered(p.follow, resp)) {
+      case ERROR -> fail(p, "HTTP " + resp.status() + " " + HttpWire.abbreviate(resp.body()));
+      case TIMEOUT -> {
+        // Parked longer than the poll timeout (a slow ramp): park again where it was. If the publish
+        // has already happened, the new poll is answered at once with it, late; the row says how many.
+        earlyTimeouts++;
+        if (p.closeAfter) {
+          close(p);
+          open(p);
+        } else {
+          send(p);
+        }
+      }
+      case EVENTS -> {
+        if (!resp.body().contains(marker)) {
+          fail(p, "answer without this round's event: " + HttpWire.abbreviate(resp.body()));
+          return;
+        }
+        p.answeredAt = now;
+        setState(p, State.DONE);
+      }
     }
-    p.answeredAt = now;
-    setState(p, State.DONE);
   }
 
   private void fail(Poller p, String why) {
@@ -611,6 +645,8 @@ public final class FanOut {
         close(p);
       }
     }
+    info.close();
+    publisher.close();
     try {
       selector.close();
     } catch (IOException e) {
@@ -638,17 +674,13 @@ public final class FanOut {
     return n;
   }
 
-  /** Waits, reading as it goes, until /info reports exactly {@code expected} parked polls. */
+  /** Waits, reading as it goes, until the server counts exactly {@code expected} subscribers. */
   private void awaitSubscribers(int expected, String what) throws IOException {
     long until = bound(o.parkWait);
-    long seen = -1;
+    long seen;
     while (true) {
       pump(System.nanoTime() + 20_000_000L, () -> false);
-      Blocking info = http("GET", "/channels/" + o.channel + "/info", null, 10_000, null);
-      if (info.status != 200) {
-        throw new Abort(what + ": /info answered " + info.status + " " + abbreviate(info.body));
-      }
-      seen = find(SUBSCRIBERS, info.body);
+      seen = dialect.subscribers(info);
       int alive = live(0, o.n);
       if (alive != expected) {
         expected = alive; // a poll failed or was answered early while we waited
@@ -657,31 +689,10 @@ public final class FanOut {
         return;
       }
       if (System.nanoTime() > until) {
-        throw new Abort(what + ": /info reports " + seen + " subscribers, expected " + expected
+        throw new Abort(what + ": the server counts " + seen + " subscribers, expected " + expected
             + " after " + o.parkWait + " s (another client on channel '" + o.channel + "'?)");
       }
     }
-  }
-
-  private long ensureChannel() throws IOException {
-    String path = "/channels/" + o.channel;
-    Blocking info = http("GET", path + "/info", null, 10_000, null);
-    if (info.status == 404) {
-      Blocking seed = http("POST", path, "{\"bench\":\"seed\"}", 10_000, null);
-      if (seed.status != 201) {
-        throw new Abort("seeding the channel answered " + seed.status + " " + abbreviate(seed.body));
-      }
-      info = http("GET", path + "/info", null, 10_000, null);
-    }
-    if (info.status != 200) {
-      throw new Abort("/info answered " + info.status + " " + abbreviate(info.body));
-    }
-    long subscribers = find(SUBSCRIBERS, info.body);
-    if (subscribers != 0) {
-      throw new Abort("channel '" + o.channel + "' already has " + subscribers
-          + " parked polls; use another --channel or wait for them to time out");
-    }
-    return find(HEAD, info.body);
   }
 
   private long bound(int seconds) {
@@ -690,157 +701,6 @@ public final class FanOut {
       b = deadlineNanos;
     }
     return b;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // HTTP by hand
-
-  /** Parses one response from {@code buf[0..len)}; null if it is not complete yet. */
-  static Response parse(byte[] buf, int len) throws IOException {
-    int headEnd = indexOf(buf, len, 0, "\r\n\r\n");
-    if (headEnd < 0) {
-      if (len > 64 * 1024) {
-        throw new IOException("response head over 64 KiB");
-      }
-      return null;
-    }
-    String head = new String(buf, 0, headEnd, StandardCharsets.ISO_8859_1);
-    String[] lines = head.split("\r\n");
-    String[] status = lines[0].split(" ", 3);
-    if (status.length < 2 || !status[0].startsWith("HTTP/1.")) {
-      throw new IOException("bad status line: " + abbreviate(lines[0]));
-    }
-    int code = Integer.parseInt(status[1]);
-    long length = -1;
-    boolean chunked = false;
-    boolean close = status[0].equals("HTTP/1.0");
-    for (int i = 1; i < lines.length; i++) {
-      int colon = lines[i].indexOf(':');
-      if (colon <= 0) {
-        continue;
-      }
-      String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-      String value = lines[i].substring(colon + 1).trim();
-      switch (name) {
-        case "content-length" -> length = Long.parseLong(value);
-        case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
-        case "connection" -> close = value.equalsIgnoreCase("close");
-        default -> { }
-      }
-    }
-    int bodyStart = headEnd + 4;
-    if (chunked) {
-      ByteArrayOutputStream body = new ByteArrayOutputStream();
-      int pos = bodyStart;
-      while (true) {
-        int lineEnd = indexOf(buf, len, pos, "\r\n");
-        if (lineEnd < 0) {
-          return null;
-        }
-        String sizeLine = new String(buf, pos, lineEnd - pos, StandardCharsets.ISO_8859_1);
-        int semi = sizeLine.indexOf(';');
-        int size = Integer.parseInt((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
-        pos = lineEnd + 2;
-        if (size == 0) {
-          int end = indexOf(buf, len, pos, "\r\n"); // no trailers expected: just the final CRLF
-          if (end < 0) {
-            return null;
-          }
-          return new Response(code, body.toString(StandardCharsets.UTF_8), close, end + 2);
-        }
-        if (pos + size + 2 > len) {
-          return null;
-        }
-        body.write(buf, pos, size);
-        pos += size + 2;
-      }
-    }
-    if (length < 0) {
-      // No length and not chunked: only a 204/304 may do that on a keep-alive connection.
-      if (code == 204 || code == 304) {
-        return new Response(code, "", close, bodyStart);
-      }
-      throw new IOException("response without Content-Length (HTTP " + code + ")");
-    }
-    if (bodyStart + length > len) {
-      return null;
-    }
-    return new Response(code, new String(buf, bodyStart, (int) length, StandardCharsets.UTF_8),
-        close, bodyStart + (int) length);
-  }
-
-  private static int indexOf(byte[] buf, int len, int from, String s) {
-    outer:
-    for (int i = from; i <= len - s.length(); i++) {
-      for (int j = 0; j < s.length(); j++) {
-        if (buf[i + j] != s.charAt(j)) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
-  }
-
-  record Blocking(int status, String body, long finished) {}
-
-  /**
-   * One request on its own blocking connection ({@code Connection: close}). When {@code t0} is given,
-   * {@code t0[0]} is set to {@code System.nanoTime()} just before the request is written.
-   */
-  private Blocking http(String method, String path, String body, int timeoutMs, long[] t0)
-      throws IOException {
-    byte[] payload = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-    StringBuilder req = new StringBuilder()
-        .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(o.host).append(':').append(o.port).append("\r\n")
-        .append("Accept: application/json\r\nConnection: close\r\n");
-    if (body != null) {
-      req.append("Content-Type: application/json\r\nContent-Length: ").append(payload.length)
-          .append("\r\n");
-    }
-    req.append("\r\n");
-    byte[] headBytes = req.toString().getBytes(StandardCharsets.US_ASCII);
-    byte[] all = Arrays.copyOf(headBytes, headBytes.length + payload.length);
-    System.arraycopy(payload, 0, all, headBytes.length, payload.length);
-    try (Socket s = new Socket()) {
-      s.setTcpNoDelay(true);
-      s.setSoTimeout(timeoutMs);
-      s.connect(target, timeoutMs);
-      OutputStream out = s.getOutputStream();
-      InputStream in = s.getInputStream();
-      if (t0 != null) {
-        t0[0] = System.nanoTime();
-      }
-      out.write(all);
-      out.flush();
-      byte[] buf = new byte[4096];
-      int len = 0;
-      while (true) {
-        Response r = parse(buf, len);
-        if (r != null) {
-          return new Blocking(r.status, r.body, System.nanoTime());
-        }
-        if (len == buf.length) {
-          buf = Arrays.copyOf(buf, buf.length * 2);
-        }
-        int n = in.read(buf, len, buf.length - len);
-        if (n < 0) {
-          throw new IOException(method + " " + path + ": connection closed before a full response");
-        }
-        len += n;
-      }
-    }
-  }
-
-  private static long find(Pattern p, String s) {
-    Matcher m = p.matcher(s);
-    return m.find() ? Long.parseLong(m.group(1)) : -1;
-  }
-
-  private static String abbreviate(String s) {
-    s = s.replaceAll("[\\r\\n]+", " ");
-    return s.length() > 160 ? s.substring(0, 160) + "..." : s;
   }
 
   private static double ms(long nanos) {
@@ -878,7 +738,7 @@ public final class FanOut {
     }
   }
 
-  private void printSummary(List<Round> rounds) {
+  private void printSummary(List<Round> rounds, int live, double parkedMs) {
     double[] last = rounds.stream().mapToDouble(Round::lastMs).sorted().toArray();
     double[] median = rounds.stream().mapToDouble(Round::medianMs).sorted().toArray();
     int errors = rounds.stream().mapToInt(Round::errors).sum();
@@ -886,6 +746,11 @@ public final class FanOut {
         "SUMMARY N=%d rounds=%d: last_ms median %.1f max %.1f | median_ms median %.1f max %.1f | errors %d%n",
         o.n, rounds.size(), medianOf(last), last[last.length - 1], medianOf(median),
         median[median.length - 1], errors);
+    System.out.printf(Locale.ROOT,
+        "RESULT fanout server=%s mode=%s n=%d parked=%d park_ms=%.0f rounds=%d last_median=%.1f"
+            + " last_max=%.1f median_median=%.1f median_max=%.1f errors=%d%n",
+        o.server, o.mode, o.n, live, parkedMs, rounds.size(), medianOf(last), last[last.length - 1],
+        medianOf(median), median[median.length - 1], errors);
   }
 
   private static double medianOf(double[] sorted) {
