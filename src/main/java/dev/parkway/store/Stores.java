@@ -3,6 +3,7 @@ package dev.parkway.store;
 import dev.parkway.config.Config;
 import dev.parkway.core.EventStore;
 import dev.parkway.core.Retention;
+import dev.parkway.store.file.JournalStore;
 import dev.parkway.store.memory.RingBufferStore;
 import java.time.Clock;
 import java.util.function.Function;
@@ -18,6 +19,7 @@ public final class Stores {
   public static EventStore open(Config config, Function<String, Retention> retention, Clock clock) {
     return switch (config.store()) {
       case "memory" -> new RingBufferStore(retention, clock);
+      case "file" -> new JournalStore(config.file(), retention, clock);
       default -> throw new IllegalStateException("the " + config.store() + " store is not built yet");
     };
   }
