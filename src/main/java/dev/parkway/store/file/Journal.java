@@ -68,6 +68,8 @@ final class Journal implements AutoCloseable {
   private String failure;
   private boolean closing;
   private boolean housekeepingWanted;
+  /** The writer is working on a batch or housekeeping. */
+  private boolean busy;
 
   // Writer thread only.
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
@@ -155,6 +157,26 @@ final class Journal implements AutoCloseable {
     return healthy;
   }
 
+  /** Entries queued and not yet taken by the writer. */
+  int queued() {
+    lock.lock();
+    try {
+      return filling.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Nothing queued, nothing being written, no housekeeping pending (tests). */
+  boolean idle() {
+    lock.lock();
+    try {
+      return !busy && filling.isEmpty() && !housekeepingWanted;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Asks the writer to run housekeeping when it is next free. */
   void requestHousekeeping() {
     lock.lock();
@@ -195,6 +217,7 @@ final class Journal implements AutoCloseable {
         boolean housekeep;
         lock.lock();
         try {
+          busy = false;
           while (filling.isEmpty() && !closing && !housekeepingWanted) {
             if (dirty) {
               long wait = forceDueNanos - System.nanoTime();
@@ -217,6 +240,7 @@ final class Journal implements AutoCloseable {
           room.signalAll();
           housekeep = housekeepingWanted;
           housekeepingWanted = false;
+          busy = true;
         } finally {
           lock.unlock();
         }

@@ -208,6 +208,16 @@ public final class JournalStore implements EventStore {
     return journal.healthy();
   }
 
+  /** Entries waiting for the writer (tests). */
+  int queued() {
+    return journal.queued();
+  }
+
+  /** Whether the journal's writer has nothing left to do, housekeeping included (tests). */
+  boolean idle() {
+    return journal.idle();
+  }
+
   /** Writes what is queued, forces it, closes the files and releases the directory. */
   @Override
   public void close() {

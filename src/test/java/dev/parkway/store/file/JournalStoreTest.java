@@ -4,6 +4,7 @@ import static dev.parkway.store.file.StoreDir.data;
 import static dev.parkway.store.file.StoreDir.seqs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.parkway.core.Event;
 import dev.parkway.core.EventStore;
@@ -26,6 +27,7 @@ class JournalStoreTest {
   private static final long T0 = 1_700_000_000_000L;
   private static final Retention KEEP_ALL = new Retention(1_000_000, Duration.ZERO, Duration.ofMinutes(5));
 
+  private static final Duration PATIENCE = Duration.ofSeconds(10);
   private final MutableClock clock = new MutableClock(T0);
   @TempDir Path tmp;
   private StoreDir dir;
@@ -182,6 +184,63 @@ class JournalStoreTest {
   }
 
   @Test
+  void segmentsWhoseEventsRetentionDroppedAreDeleted() {
+    dir.segmentBytes(StoreDir.SMALL_SEGMENT);
+    String pad = "\"" + "x".repeat(1000) + "\"";
+    try (JournalStore store = dir.open(new Retention(10, Duration.ZERO, Duration.ZERO))) {
+      for (int i = 1; i <= 300; i++) {
+        store.append("a", pad, null);
+      }
+      // About 300 KB went through 64 KiB segments; each roll deletes what is no longer needed.
+      assertThat(dir.newestSegment().getFileName().toString()).isGreaterThanOrEqualTo("0000000005.journal");
+      store.trimExpired();
+      await().atMost(PATIENCE).until(store::idle);
+      assertThat(dir.segments().size()).isLessThanOrEqualTo(2); // the ten retained events' segments
+    }
+    try (JournalStore store = dir.open(new Retention(10, Duration.ZERO, Duration.ZERO))) {
+      assertThat(seqs(store.readAfter("a", 0, 100))).isEqualTo(range(291, 300));
+      assertThat(store.append("a", "1", null).event().seq()).isEqualTo(301);
+    }
+  }
+
+  @Test
+  void deletedAndAcknowledgedEventsLeaveTheDiskAndTheirMarksSurviveTheirSegments() {
+    dir.segmentBytes(StoreDir.SMALL_SEGMENT);
+    String pad = "\"" + "x".repeat(1000) + "\"";
+    Retention window = new Retention(1000, Duration.ZERO, Duration.ofSeconds(60));
+    try (JournalStore store = dir.open(window)) {
+      for (int i = 1; i <= 100; i++) {
+        store.append("gone", pad, "k" + i);
+        store.append("@m", pad, null);
+      }
+      store.append("kept", "1", null);
+      assertThat(store.delete("gone")).isTrue();
+      assertThat(store.acknowledge("@m", 100)).isEqualTo(100);
+      for (int i = 0; i < 70; i++) {
+        store.append("@m", pad, null); // fill the active segment so that the others are closed
+      }
+      store.acknowledge("@m", 170);
+      Path oldest = dir.segments().get(0);
+      store.trimExpired();
+      await().atMost(PATIENCE).until(store::idle);
+      // Nothing is retained in the oldest segment, but it holds keys of "gone": it stays for their minute.
+      assertThat(dir.segments()).contains(oldest);
+      clock.advance(Duration.ofSeconds(61));
+      store.trimExpired();
+      await().atMost(PATIENCE).until(store::idle);
+      assertThat(dir.segments()).hasSize(2).doesNotContain(oldest); // "kept"'s segment, and the active one
+    }
+    try (JournalStore store = dir.open(window)) {
+      assertThat(store.stats("gone")).isEmpty();
+      assertThat(store.append("gone", "1", "k1").event().seq()).isEqualTo(101);
+      assertThat(store.acknowledge("@m", 0)).isEqualTo(170);
+      assertThat(store.readAfter("@m", 0, 10).events()).isEmpty();
+      assertThat(store.append("@m", "1", null).event().seq()).isEqualTo(171);
+      assertThat(seqs(store.readAfter("kept", 0, 10))).containsExactly(1L);
+    }
+  }
+
+  @Test
   void theListenerIsToldAfterTheEventIsReadable() {
     try (JournalStore store = dir.open(KEEP_ALL)) {
       List<List<Long>> seen = new ArrayList<>();
@@ -212,5 +271,13 @@ class JournalStoreTest {
           .hasMessageContaining("in use");
     }
     dir.open(KEEP_ALL).close(); // released on close
+  }
+
+  private static List<Long> range(long from, long to) {
+    List<Long> out = new ArrayList<>();
+    for (long s = from; s <= to; s++) {
+      out.add(s);
+    }
+    return out;
   }
 }
