@@ -27,23 +27,6 @@ final class AnswerChecker {
       "/poll", "/stream", "/health", "/getmessage", "/updatemessage", "/events", "/publish", "/messages");
   private static final Set<String> API_PREFIXES = Set.of("/channels", "/clients", "/send", "/poll");
 
-  private static final Set<String> STANDARD_METHODS =
-      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH");
-
-  /**
-   * Whether answers that show a bug already reported (see {@link FuzzRegressionTest}) are counted instead
-   * of failing the run; {@code -Dparkway.fuzz.strict=true} makes them fail.
-   */
-  private final boolean knownBugs = !Boolean.getBoolean("parkway.fuzz.strict");
-
-  /** The class of answers that leave a stream registered for good (see FuzzRegressionTest). */
-  static final String LEAKED_HEAD_STREAM =
-      "KNOWN BUG: HEAD opened the broadcast SSE stream, which is never unregistered";
-
-  boolean knownBugsTolerated() {
-    return knownBugs;
-  }
-
   String check(FuzzRequest request, FuzzClient.Result result) throws Violation {
     switch (result.kind()) {
       case TIMED_OUT -> throw new Violation("hang: " + result.problem());
@@ -83,13 +66,6 @@ final class AnswerChecker {
     boolean head = request.method().equals("HEAD");
 
     if (status == 500) {
-      if (knownBugs && request.nestingOver1000()) {
-        return "KNOWN BUG: 500 for a body nested deeper than 1000";
-      }
-      if (knownBugs && new String(request.bytes(), StandardCharsets.ISO_8859_1)
-          .matches("(?s).*\r\nContent-Type: [; ]*;[; ]*\r\n.*")) {
-        return "KNOWN BUG: 500 for a Content-Type of only ';'";
-      }
       throw new Violation("500");
     }
     if (status >= 500) {
@@ -104,27 +80,12 @@ final class AnswerChecker {
       if (status == 504 && "/poll/{id}".equals(route) && isGinTimeout(result)) {
         return "gin 504 timeout";
       }
-      if (status == 501 && !api && !STANDARD_METHODS.contains(request.method()) && knownBugs) {
-        return "KNOWN BUG: 501 text/html from the static-file servlet for an unknown method";
-      }
       if ((status == 501 || status == 505) && request.containerMayRefuse() && !type.contains("json")) {
         return "container " + status + " (CONNECT, an unknown Transfer-Encoding or HTTP version)";
       }
       throw new Violation(status + " from " + (api ? "route " + route : "a non-API path"));
     }
     if (status >= 400) {
-      if (status == 400 && type.startsWith("text/html") && knownBugs) {
-        if ("/events".equals(route)
-            && new String(request.bytes(), StandardCharsets.ISO_8859_1).contains("text/event-stream")) {
-          return "KNOWN BUG: text/html 400 from /events with Accept: text/event-stream and a malformed query";
-        }
-        if (!api && request.http10()) {
-          return "KNOWN BUG: text/html 400 from the static-file servlet for a wrong method in HTTP/1.0";
-        }
-        if (request.truncatedBody() && !request.containerMayRefuse()) {
-          return "KNOWN BUG: text/html 400 for a body cut short";
-        }
-      }
       if (head) {
         if (type.startsWith("application/json")) {
           return "4xx to HEAD (JSON type, no body)";
@@ -163,9 +124,6 @@ final class AnswerChecker {
     }
     // 2xx
     if (type.startsWith("text/event-stream") && head) {
-      if (knownBugs && "/events".equals(route)) {
-        return LEAKED_HEAD_STREAM;
-      }
       throw new Violation("HEAD opened an event stream on route " + route);
     }
     if (type.startsWith("text/event-stream")) {

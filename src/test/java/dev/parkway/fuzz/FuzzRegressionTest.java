@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -89,14 +88,26 @@ class FuzzRegressionTest {
     assertThat(response.body()).contains("\"error\":\"invalid_json\"");
   }
 
-  @Disabled("bug: an unknown method (FOO, PROPFIND, lower-case get) on a path outside the API reaches "
-      + "the static-file servlet, which answers 501; the 501 error page in web.xml is dispatched with the "
-      + "same unknown method and refused again, so Tomcat falls back to its text/html page")
   @Test
   void anUnknownMethodOutsideTheApiIsAJsonRefusalNotA501Page() throws IOException {
-    RawHttp.Response response = exchange("FOO /nothing HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    assertThat(response.status()).isLessThan(500);
-    assertThat(response.headers().get("content-type")).startsWith("application/json");
+    for (String method : new String[] {"FOO", "PROPFIND", "get", "POST", "DELETE"}) {
+      for (String path : new String[] {"/nothing", "/index.html", "/"}) {
+        RawHttp.Response response =
+            exchange(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                + "Content-Length: 0\r\n\r\n");
+        assertThat(response.status()).as(method + " " + path).isEqualTo(405);
+        assertThat(response.headers().get("content-type")).as(method + " " + path).startsWith("application/json");
+        assertThat(response.body()).contains("\"error\":\"method_not_allowed\"");
+      }
+    }
+  }
+
+  @Test
+  void theStaticFilesStillAnswerGetAndHead() throws IOException {
+    RawHttp.Response get = exchange("GET /parkway.js HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    assertThat(get.status()).isEqualTo(200);
+    RawHttp.Response head = exchange("HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    assertThat(head.status()).isEqualTo(200);
   }
 
   @Test

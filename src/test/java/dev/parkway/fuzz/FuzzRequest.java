@@ -73,25 +73,6 @@ record FuzzRequest(
     };
   }
 
-  /** Whether the request line ends with HTTP/1.0. */
-  boolean http10() {
-    String text = new String(bytes, StandardCharsets.ISO_8859_1);
-    int eol = text.indexOf("\r\n");
-    return eol > 0 && text.substring(0, eol).endsWith(" HTTP/1.0");
-  }
-
-  /**
-   * Whether the bytes hold more than 1000 '[' (the generator's JSON nested deeper than Parsson's limit,
-   * plain or cut into chunks).
-   */
-  boolean nestingOver1000() {
-    int n = 0;
-    for (byte b : bytes) {
-      n += b == '[' ? 1 : 0;
-    }
-    return n > 1000;
-  }
-
   static byte[] ascii(String text) {
     return text.getBytes(StandardCharsets.ISO_8859_1);
   }
