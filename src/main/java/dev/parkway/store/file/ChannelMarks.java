@@ -2,8 +2,8 @@ package dev.parkway.store.file;
 
 /**
  * Everything about a channel except its events, as a STATE record carries it. Every field only ever
- * grows, so records merge by taking the larger of each field ({@link #merge}), in any order and any
- * number of times: a STATE record written a little ahead of, or behind, the APPEND records around it
+ * grows, so records merge by taking the larger of each field ({@link JournalChannel#applyState}), in
+ * any order and any number of times: a STATE record written a little ahead of, or behind, the APPEND records around it
  * says nothing false. That is what lets the journal restate every channel at any moment without
  * stopping publishers, and then delete old segments (see {@link Housekeeping}).
  *
@@ -22,18 +22,4 @@ record ChannelMarks(
     long lostSeq,
     long lostTimestamp,
     long ackedThrough,
-    long deletedThrough) {
-
-  /** The larger of each field; the loss with the larger seq. */
-  ChannelMarks merge(ChannelMarks o) {
-    boolean theirLoss = o.lostSeq > lostSeq;
-    return new ChannelMarks(
-        Math.max(head, o.head),
-        Math.max(lastTimestamp, o.lastTimestamp),
-        Math.max(droppedThrough, o.droppedThrough),
-        theirLoss ? o.lostSeq : lostSeq,
-        theirLoss ? o.lostTimestamp : lostTimestamp,
-        Math.max(ackedThrough, o.ackedThrough),
-        Math.max(deletedThrough, o.deletedThrough));
-  }
-}
+    long deletedThrough) {}

@@ -364,6 +364,7 @@ final class Journal implements AutoCloseable {
 
   /** Fails {@code batch} and everything queued; see the class comment. */
   private void fail(List<Entry> batch, Throwable cause) {
+    long failedAt = clock.millis();
     boolean wasHealthy = healthy;
     healthy = false;
     needsRepair = true;
@@ -401,7 +402,7 @@ final class Journal implements AutoCloseable {
     }
     lock.lock();
     try {
-      retryAt = clock.millis() + RETRY_MILLIS;
+      retryAt = failedAt + RETRY_MILLIS;
     } finally {
       lock.unlock();
     }

@@ -368,9 +368,4 @@ final class JournalChannel {
       it.remove();
     }
   }
-
-  /** For tests: the slots currently cached. */
-  synchronized int cachedCount() {
-    return slots.cached();
-  }
 }

@@ -53,11 +53,6 @@ final class Segments {
     return active;
   }
 
-  /** Segment ids in use, oldest first. */
-  List<Integer> ids() {
-    return new ArrayList<>(all.keySet());
-  }
-
   /** Closed segments (every one but the active), oldest first. */
   List<Segment> closed() {
     Segment current = active;

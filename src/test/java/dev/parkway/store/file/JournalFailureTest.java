@@ -42,6 +42,7 @@ class JournalFailureTest {
       assertThatThrownBy(() -> store.append("a", "\"lost\"", "key"))
           .isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("No space left on device");
+      await().atMost(PATIENCE).until(store::idle); // the writer has rolled back what it had promised
       assertThat(store.healthy()).isFalse();
       assertThat(data(store.readAfter("a", 0, 10))).containsExactly("\"one\"");
       assertThat(store.stats("a")).contains(new ChannelStats(1, 1, 1));
@@ -68,12 +69,14 @@ class JournalFailureTest {
       disk.failForces = true;
       assertThatThrownBy(() -> store.append("a", "\"written, never forced\"", null))
           .isInstanceOf(StoreUnavailableException.class);
+      await().atMost(PATIENCE).until(store::idle);
       assertThat(store.healthy()).isFalse();
       assertThat(store.readAfter("a", 0, 10).head()).isEqualTo(1);
 
       disk.failForces = false;
       clock.advance(Duration.ofSeconds(2));
       assertThat(store.append("a", "\"two\"", null).event().seq()).isEqualTo(2);
+      assertThat(log.messages).first().asString().contains("Input/output error");
     }
     try (JournalStore store = new StoreDir(dir.dir, clock).open(KEEP_ALL)) {
       assertThat(data(store.readAfter("a", 0, 10))).containsExactly("\"one\"", "\"two\"");
@@ -88,6 +91,7 @@ class JournalFailureTest {
       disk.failWrites = true;
       assertThatThrownBy(() -> store.delete("a")).isInstanceOf(StoreUnavailableException.class);
       assertThatThrownBy(() -> store.acknowledge("@c", 1)).isInstanceOf(StoreUnavailableException.class);
+      await().atMost(PATIENCE).until(store::idle);
       assertThat(store.stats("a")).contains(new ChannelStats(1, 1, 1));
       assertThat(store.readAfter("@c", 0, 10).events()).hasSize(1);
 
@@ -95,6 +99,7 @@ class JournalFailureTest {
       clock.advance(Duration.ofSeconds(2));
       assertThat(store.acknowledge("@c", 1)).isEqualTo(1);
       assertThat(store.delete("a")).isTrue();
+      assertThat(log.messages).hasSize(2); // the outage and its end, once each
     }
   }
 

@@ -124,6 +124,7 @@ class JournalRecoveryTest {
       assertThat(foreign.resolveSibling("0000000009.journal.bad")).exists();
       assertThat(seqs(store.readAfter("a", 0, 10))).containsExactly(1L, 2L);
       assertThat(store.append("a", "3", null).event().seq()).isEqualTo(3);
+      assertThat(log.messages).hasSize(1).allMatch(m -> m.contains("renamed to 0000000009.journal.bad"));
     }
     try (JournalStore store = dir.open(KEEP_ALL)) {
       assertThat(seqs(store.readAfter("a", 0, 10))).containsExactly(1L, 2L, 3L);
