@@ -1,5 +1,9 @@
 package dev.parkway;
 
+import dev.parkway.auth.Authorizer;
+import dev.parkway.auth.Authorizers;
+import dev.parkway.auth.servlet.Access;
+import dev.parkway.auth.servlet.SecurityFilters;
 import dev.parkway.compat.CompatContext;
 import dev.parkway.compat.CompatRoutes;
 import dev.parkway.config.Config;
@@ -51,12 +55,15 @@ public final class Bootstrap implements ServletContextListener {
   private ThreadPoolExecutor delivery;
   private EventStore store;
   private Broker broker;
+  private Authorizer authorizer;
 
   @Override
   public void contextInitialized(ServletContextEvent sce) {
     ServletContext ctx = sce.getServletContext();
-    Config config = Config.load(sources(ctx));
+    ConfigSource source = sources(ctx);
+    Config config = Config.load(source);
     LOG.log(Level.INFO, config.describe());
+    authorizer = Authorizers.create(config.auth(), source::get, ctx.getClassLoader(), Clock.systemUTC());
 
     jsonb = JsonbBuilder.create();
     scheduler = new ScheduledThreadPoolExecutor(1, daemons("parkway-scheduler"));
@@ -94,6 +101,7 @@ public final class Bootstrap implements ServletContextListener {
         ctx,
         new CompatContext(
             broker, mailboxes, config, shared.polls(), shared.body(), json, jsonb, timer));
+    SecurityFilters.register(ctx, authorizer, config.cors(), json); // after every route is mounted
     ctx.setAttribute(Broker.class.getName(), broker);
     LOG.log(Level.INFO, "Parkway started: " + config.store() + " store, epoch " + store.epoch());
   }
@@ -114,6 +122,10 @@ public final class Bootstrap implements ServletContextListener {
     }
     if (store != null) {
       store.close();
+    }
+    Access.uninstall(sce.getServletContext());
+    if (authorizer != null) {
+      authorizer.close();
     }
     if (jsonb != null) {
       try {

@@ -1,5 +1,8 @@
 package dev.parkway.compat;
 
+import dev.parkway.auth.Action;
+import dev.parkway.auth.Target;
+import dev.parkway.auth.servlet.Access;
 import dev.parkway.core.InvalidCursorException;
 import dev.parkway.core.Start;
 import dev.parkway.core.StoreUnavailableException;
@@ -53,6 +56,7 @@ public final class BroadcastRoutes {
     Subscription channel = Subscription.of(c.settings().broadcastChannel());
     return (req, resp) -> {
       try {
+        Access.require(req, Action.SUBSCRIBE, Target.channel(c.settings().broadcastChannel()));
         // Only broadcasts made from now on, as the original: no id is sent, so there is nothing to resume.
         streams.open(req, resp, channel, new Start.Head(), frames);
       } catch (ApiException e) {

@@ -1,5 +1,8 @@
 package dev.parkway.compat;
 
+import dev.parkway.auth.Action;
+import dev.parkway.auth.Target;
+import dev.parkway.auth.servlet.Access;
 import dev.parkway.core.Answer;
 import dev.parkway.core.PollRequest;
 import dev.parkway.core.Start;
@@ -72,6 +75,7 @@ final class BroadcastServlet extends ApiServlet {
     if (!req.getMethod().equals("GET")) {
       throw methodNotAllowed("GET");
     }
+    Access.require(req, Action.SUBSCRIBE, Target.channel(c.settings().broadcastChannel()));
     long timeout = c.settings().broadcastTimeout().toMillis();
     PollRequest poll =
         new PollRequest(
@@ -100,6 +104,7 @@ final class BroadcastServlet extends ApiServlet {
     if (!method.equals("GET") && !method.equals("POST")) {
       throw methodNotAllowed("GET, POST");
     }
+    Access.require(req, Action.PUBLISH, Target.channel(c.settings().broadcastChannel()));
     String message = req.getParameter("message");
     if (message != null && !message.isEmpty()) {
       String json = text.toJson(message);

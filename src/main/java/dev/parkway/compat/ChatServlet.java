@@ -1,5 +1,8 @@
 package dev.parkway.compat;
 
+import dev.parkway.auth.Action;
+import dev.parkway.auth.Target;
+import dev.parkway.auth.servlet.Access;
 import dev.parkway.core.Event;
 import dev.parkway.core.PollRequest;
 import dev.parkway.core.Start;
@@ -60,6 +63,7 @@ final class ChatServlet extends SeedApiServlet {
 
   private void poll(HttpServletRequest req) {
     String channel = c.settings().chatChannel();
+    Access.require(req, Action.SUBSCRIBE, Target.channel(channel));
     Start start = start(channel, after(req));
     long timeout = c.settings().chatTimeout().toMillis();
     int limit = c.config().pollLimitMax();
@@ -91,6 +95,7 @@ final class ChatServlet extends SeedApiServlet {
   }
 
   private void post(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    Access.require(req, Action.PUBLISH, Target.channel(c.settings().chatChannel()));
     JsonValue value = c.body().readValue(req);
     if (!(value instanceof JsonObject input)) {
       throw new ApiException(400, "invalid_body", "the body must be a JSON object: " + SHAPE);

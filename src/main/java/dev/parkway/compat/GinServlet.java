@@ -1,5 +1,8 @@
 package dev.parkway.compat;
 
+import dev.parkway.auth.Action;
+import dev.parkway.auth.Target;
+import dev.parkway.auth.servlet.Access;
 import dev.parkway.core.Start;
 import dev.parkway.transport.http.AnswerWriter;
 import dev.parkway.transport.http.ApiException;
@@ -60,6 +63,7 @@ final class GinServlet extends SeedApiServlet {
 
   /** {@code GET /poll/{id}}: the oldest unacknowledged message, acknowledged once it is written. */
   private void poll(HttpServletRequest req, String client) {
+    Access.require(req, Action.SUBSCRIBE, Target.mailbox(client));
     long timeout = c.settings().ginTimeout().toMillis();
     c.polls().poll(
         req,
@@ -70,6 +74,7 @@ final class GinServlet extends SeedApiServlet {
 
   /** {@code POST /send/{id}} with {@code {"message": <any JSON>}}. */
   private void send(HttpServletRequest req, HttpServletResponse resp, String client) throws IOException {
+    Access.require(req, Action.PUBLISH, Target.mailbox(client));
     JsonObject body = object(c.body().readValue(req), "{\"message\": <any JSON>}");
     deliver(resp, client, message(body, "{\"message\": <any JSON>}"));
   }
@@ -83,6 +88,7 @@ final class GinServlet extends SeedApiServlet {
       throw new ApiException(400, "invalid_client", "name the client in \"to\" as a string: " + shape);
     }
     String client = PollQuery.client(id.getString());
+    Access.require(req, Action.PUBLISH, Target.mailbox(client));
     deliver(resp, client, message(body, shape));
   }
 

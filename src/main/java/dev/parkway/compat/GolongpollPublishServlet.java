@@ -1,5 +1,8 @@
 package dev.parkway.compat;
 
+import dev.parkway.auth.Action;
+import dev.parkway.auth.Target;
+import dev.parkway.auth.servlet.Access;
 import dev.parkway.core.StoreUnavailableException;
 import dev.parkway.transport.http.ApiException;
 import jakarta.servlet.http.HttpServlet;
@@ -47,6 +50,9 @@ final class GolongpollPublishServlet extends HttpServlet {
         return;
       }
       GolongpollPublish publish = GolongpollPublish.parse(body);
+      if (!Access.permits(req, resp, Action.PUBLISH, Target.channel(publish.category().key()))) {
+        return;
+      }
       c.broker().publish(publish.category().key(), publish.data(), null);
       GolongpollWire.write(resp, 200, GolongpollWire.success());
     } catch (GolongpollPublish.Refused e) {

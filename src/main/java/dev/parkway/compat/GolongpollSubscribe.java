@@ -1,5 +1,8 @@
 package dev.parkway.compat;
 
+import dev.parkway.auth.Action;
+import dev.parkway.auth.Target;
+import dev.parkway.auth.servlet.Access;
 import dev.parkway.core.Broker;
 import dev.parkway.core.EventStore;
 import dev.parkway.core.PollRequest;
@@ -53,6 +56,9 @@ final class GolongpollSubscribe implements RequestHandler {
     GolongpollCategory category = GolongpollCategory.of(query.get("category"));
     if (category == null) {
       refuse(resp, GolongpollWire.CATEGORY_ERROR);
+      return;
+    }
+    if (!Access.permits(req, resp, Action.SUBSCRIBE, Target.channel(category.key()))) {
       return;
     }
     Long since = null;

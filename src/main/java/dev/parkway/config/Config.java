@@ -37,6 +37,8 @@ public record Config(
     Compat compat,
     FileStore file,
     Redis redis,
+    Auth auth,
+    Cors cors,
     Map<String, String> effective) {
 
   public static final String STORE = "parkway.store";
@@ -72,6 +74,20 @@ public record Config(
   public static final String REDIS_POOL_SIZE = "parkway.redis.pool.size";
   public static final String REDIS_TIMEOUT = "parkway.redis.timeout";
   public static final String REDIS_PREFIX = "parkway.redis.prefix";
+
+  public static final String AUTH = "parkway.auth";
+  public static final String AUTH_PUBLISH_TOKEN = "parkway.auth.publish-token";
+  public static final String AUTH_SUBSCRIBE_TOKEN = "parkway.auth.subscribe-token";
+  public static final String AUTH_ADMIN_TOKEN = "parkway.auth.admin-token";
+  public static final String AUTH_JWT_SECRET = "parkway.auth.jwt.secret";
+  /** The name docs/API.md gave the JWT secret first; the same setting (the same environment variable). */
+  public static final String AUTH_JWT_SECRET_ALIAS = "parkway.auth.jwt-secret";
+  public static final String AUTH_JWT_ISSUER = "parkway.auth.jwt.issuer";
+  public static final String AUTH_JWT_AUDIENCE = "parkway.auth.jwt.audience";
+  public static final String AUTH_JWT_CLOCK_SKEW = "parkway.auth.jwt.clock-skew";
+  public static final String CORS_ORIGINS = "parkway.cors.origins";
+  public static final String CORS_CREDENTIALS = "parkway.cors.credentials";
+  public static final String CORS_MAX_AGE = "parkway.cors.max-age";
 
   /** The compatibility routes, by the name {@code parkway.compat} lists them with. */
   public static final List<String> COMPAT_ROUTES = List.of("gin", "node", "broadcast", "golongpoll", "chat");
@@ -116,6 +132,8 @@ public record Config(
     Compat compat = Compat.load(r);
     FileStore file = FileStore.load(r);
     Redis redis = Redis.load(r);
+    Auth auth = Auth.load(r);
+    Cors cors = Cors.load(r);
     r.require(
         timeoutDefault.compareTo(timeoutMax) <= 0,
         POLL_TIMEOUT_DEFAULT + " (" + SettingReader.format(timeoutDefault) + ") must not exceed "
@@ -127,7 +145,7 @@ public record Config(
     return new Config(
         store, timeoutDefault, timeoutMax, limitDefault, limitMax, channelsMax, answerMaxBytes,
         retentionCount, retentionAge, dedupe, mailboxCapacity, mailboxTtl, bodyMax, threads,
-        retryAfter, margin, sse, compat, file, redis, r.effective());
+        retryAfter, margin, sse, compat, file, redis, auth, cors, r.effective());
   }
 
   /**
@@ -268,6 +286,106 @@ public record Config(
         r.problem(key, name, "must be a channel name (1-200 of A-Z a-z 0-9 . _ : -)");
       }
       return name;
+    }
+  }
+
+  /**
+   * Who may do what (docs/security.md): {@code mode} is {@code open}, {@code tokens}, {@code jwt} or
+   * {@code class} (then {@code className} names a custom {@code dev.parkway.auth.Authorizer}). The tokens
+   * and the JWT secret are secrets: masked in the start-up log and never printed by {@link #toString}.
+   */
+  public record Auth(
+      String mode, String className, String publishToken, String subscribeToken, String adminToken,
+      String jwtSecret, String jwtIssuer, String jwtAudience, Duration jwtClockSkew) {
+
+    @Override
+    public String toString() { // never print a secret
+      return "Auth[" + mode + (className.isEmpty() ? "" : " " + className) + "]";
+    }
+
+    static Auth load(SettingReader r) {
+      String raw = r.text(AUTH, "open");
+      String mode = raw.toLowerCase(java.util.Locale.ROOT);
+      String className = "";
+      if (mode.startsWith("class:")) {
+        className = raw.substring("class:".length()).trim();
+        mode = "class";
+        if (!className.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
+          r.problem(AUTH, raw, "class: must be followed by a fully qualified class name");
+        }
+      } else if (!Set.of("open", "tokens", "jwt").contains(mode)) {
+        r.problem(AUTH, raw, "must be open, tokens, jwt, or class:<a class implementing dev.parkway.auth.Authorizer>");
+      }
+      String publish = r.secret(AUTH_PUBLISH_TOKEN);
+      String subscribe = r.secret(AUTH_SUBSCRIBE_TOKEN);
+      String admin = r.secret(AUTH_ADMIN_TOKEN);
+      String secret = r.secret(AUTH_JWT_SECRET);
+      String alias = r.secret(AUTH_JWT_SECRET_ALIAS);
+      r.require(secret.isEmpty() || alias.isEmpty() || secret.equals(alias),
+          AUTH_JWT_SECRET + " and " + AUTH_JWT_SECRET_ALIAS + " are two names of one setting; set one");
+      secret = secret.isEmpty() ? alias : secret;
+      String issuer = r.text(AUTH_JWT_ISSUER, "");
+      String audience = r.text(AUTH_JWT_AUDIENCE, "");
+      Duration skew = r.seconds(AUTH_JWT_CLOCK_SKEW, Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10));
+      boolean tokens = mode.equals("tokens");
+      boolean jwt = mode.equals("jwt");
+      boolean custom = mode.equals("class"); // a custom authorizer may read any of these itself
+      // A token set while the mode ignores it would leave the server open without a word: refuse.
+      Map<String, String> tokenSettings = new LinkedHashMap<>();
+      tokenSettings.put(AUTH_PUBLISH_TOKEN, publish);
+      tokenSettings.put(AUTH_SUBSCRIBE_TOKEN, subscribe);
+      tokenSettings.put(AUTH_ADMIN_TOKEN, admin);
+      for (Map.Entry<String, String> token : tokenSettings.entrySet()) {
+        String value = token.getValue();
+        r.require(tokens || custom || value.isEmpty(),
+            token.getKey() + " is set but " + AUTH + " is " + mode + ", not tokens");
+        r.require(value.isEmpty() || value.matches("[!-~]{16,4096}"),
+            token.getKey() + " must be 16 to 4096 visible ASCII characters (no spaces)");
+      }
+      if (tokens) {
+        r.require(!publish.isEmpty(), AUTH_PUBLISH_TOKEN + " is required when " + AUTH + "=tokens");
+        r.require(!subscribe.isEmpty(), AUTH_SUBSCRIBE_TOKEN + " is required when " + AUTH + "=tokens");
+        long distinct = tokenSettings.values().stream().filter(v -> !v.isEmpty()).distinct().count();
+        long given = tokenSettings.values().stream().filter(v -> !v.isEmpty()).count();
+        r.require(distinct == given, "the publish, subscribe and admin tokens must differ from each other");
+      }
+      r.require(jwt || custom || secret.isEmpty(), AUTH_JWT_SECRET + " is set but " + AUTH + " is " + mode + ", not jwt");
+      r.require(!jwt || secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 32,
+          AUTH_JWT_SECRET + " is required when " + AUTH + "=jwt, at least 32 bytes (e.g. openssl rand -base64 48)");
+      return new Auth(mode, className, publish, subscribe, admin, secret, issuer, audience, skew);
+    }
+  }
+
+  /**
+   * CORS for browser pages on other origins (docs/security.md): off unless {@code origins} (exact
+   * {@code scheme://host[:port]} origins) or {@code anyOrigin} ({@code *}) is set. {@code credentials}
+   * applies to listed origins only, never to {@code *}; {@code maxAge} is how long a browser may cache a
+   * preflight answer.
+   */
+  public record Cors(Set<String> origins, boolean anyOrigin, boolean credentials, Duration maxAge) {
+    public boolean enabled() {
+      return anyOrigin || !origins.isEmpty();
+    }
+
+    static Cors load(SettingReader r) {
+      String list = r.text(CORS_ORIGINS, "");
+      Set<String> origins = new java.util.LinkedHashSet<>();
+      boolean any = false;
+      for (String item : list.split(",")) {
+        String origin = item.trim();
+        if (origin.equals("*")) {
+          any = true;
+        } else if (origin.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?")) {
+          origins.add(origin.toLowerCase(java.util.Locale.ROOT));
+        } else if (!origin.isEmpty()) {
+          r.problem(CORS_ORIGINS, origin, "each origin is * or exactly scheme://host[:port] (http or https, no path, no trailing /)");
+        }
+      }
+      boolean credentials = r.oneOf(CORS_CREDENTIALS, "false", Set.of("true", "false")).equals("true");
+      r.require(!credentials || !origins.isEmpty(),
+          CORS_CREDENTIALS + "=true needs listed origins in " + CORS_ORIGINS + " (it never applies to *)");
+      Duration maxAge = r.seconds(CORS_MAX_AGE, Duration.ofMinutes(10), Duration.ZERO, DAY);
+      return new Cors(Set.copyOf(origins), any, credentials, maxAge);
     }
   }
 

@@ -1,6 +1,10 @@
 package dev.parkway.transport.http;
 
+import dev.parkway.auth.Action;
+import dev.parkway.auth.Target;
+import dev.parkway.auth.servlet.Access;
 import dev.parkway.core.Broker;
+import dev.parkway.core.PollRequest;
 import dev.parkway.core.Published;
 import dev.parkway.core.Subscription;
 import jakarta.servlet.http.HttpServletRequest;
@@ -48,28 +52,36 @@ final class ChannelServlet extends ApiServlet {
     String method = req.getMethod();
     if (parts.length == 1) {
       switch (method) {
-        case "GET" -> polls.poll(req, query.parse(req, Subscription.of(channel)), true);
+        case "GET" -> poll(req, channel);
         case "POST" -> publish(req, resp, channel);
-        case "DELETE" -> delete(resp, channel);
+        case "DELETE" -> delete(req, resp, channel);
         default -> throw methodNotAllowed("GET, POST, DELETE");
       }
     } else if (parts.length == 2 && parts[1].equals("stream") && streams != null) {
       if (!method.equals("GET")) {
         throw methodNotAllowed("GET");
       }
+      Access.require(req, Action.SUBSCRIBE, Target.channel(channel));
       streams.open(req, resp, Subscription.of(channel));
     } else if (parts.length == 2 && parts[1].equals("info")) {
       if (!method.equals("GET")) {
         throw methodNotAllowed("GET");
       }
-      info(resp, channel);
+      info(req, resp, channel);
     } else {
       throw notFound("no such resource under /channels/" + channel);
     }
   }
 
+  private void poll(HttpServletRequest req, String channel) {
+    PollRequest request = query.parse(req, Subscription.of(channel));
+    Access.requireSubscribe(req, request.subscription(), request.clientId());
+    polls.poll(req, request, true);
+  }
+
   private void publish(HttpServletRequest req, HttpServletResponse resp, String channel)
       throws IOException {
+    Access.require(req, Action.PUBLISH, Target.channel(channel));
     String key = idempotencyKey(req.getHeader("Idempotency-Key"));
     String data = body.read(req);
     Published published = broker.publish(channel, data, key);
@@ -80,7 +92,8 @@ final class ChannelServlet extends ApiServlet {
         new Wire.Published(channel, event.seq(), event.timestamp(), published.subscribers()));
   }
 
-  private void delete(HttpServletResponse resp, String channel) {
+  private void delete(HttpServletRequest req, HttpServletResponse resp, String channel) {
+    Access.require(req, Action.ADMIN, Target.channel(channel));
     if (!broker.delete(channel)) {
       throw new ApiException(404, "channel_not_found", "no channel " + channel);
     }
@@ -88,7 +101,9 @@ final class ChannelServlet extends ApiServlet {
     JsonWriter.commonHeaders(resp);
   }
 
-  private void info(HttpServletResponse resp, String channel) throws IOException {
+  private void info(HttpServletRequest req, HttpServletResponse resp, String channel)
+      throws IOException {
+    Access.require(req, Action.ADMIN, Target.channel(channel));
     var stats =
         broker
             .stats(channel)

@@ -1,5 +1,8 @@
 package dev.parkway.transport.http;
 
+import dev.parkway.auth.Action;
+import dev.parkway.auth.Target;
+import dev.parkway.auth.servlet.Access;
 import dev.parkway.core.Mailboxes;
 import dev.parkway.core.PollRequest;
 import dev.parkway.core.Published;
@@ -54,6 +57,7 @@ final class MailboxServlet extends ApiServlet {
 
   private void send(HttpServletRequest req, HttpServletResponse resp, String client)
       throws IOException {
+    Access.require(req, Action.PUBLISH, Target.mailbox(client));
     Published sent = mailboxes.send(client, body.read(req));
     json.write(
         resp,
@@ -63,6 +67,7 @@ final class MailboxServlet extends ApiServlet {
   }
 
   private void poll(HttpServletRequest req, String client) {
+    Access.require(req, Action.SUBSCRIBE, Target.mailbox(client));
     PollRequest request = query.parse(req, Subscription.of(Mailboxes.key(client)));
     polls.poll(
         req,

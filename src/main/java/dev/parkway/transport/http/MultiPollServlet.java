@@ -1,5 +1,7 @@
 package dev.parkway.transport.http;
 
+import dev.parkway.auth.servlet.Access;
+import dev.parkway.core.PollRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -21,7 +23,8 @@ final class MultiPollServlet extends ApiServlet {
     if (!req.getMethod().equals("GET")) {
       throw methodNotAllowed("GET");
     }
-    var subscription = query.channels(req);
-    polls.poll(req, query.parse(req, subscription), false);
+    PollRequest request = query.parse(req, query.channels(req));
+    Access.requireSubscribe(req, request.subscription(), request.clientId());
+    polls.poll(req, request, false);
   }
 }

@@ -1,5 +1,6 @@
 package dev.parkway.transport.sse;
 
+import dev.parkway.auth.servlet.Access;
 import dev.parkway.core.InvalidCursorException;
 import dev.parkway.core.StoreUnavailableException;
 import dev.parkway.core.Subscription;
@@ -41,6 +42,7 @@ final class StreamServlet extends HttpServlet {
         throw ApiServlet.methodNotAllowed("GET");
       }
       Subscription subscription = query.channels(req);
+      Access.requireSubscribe(req, subscription, null);
       streams.open(req, resp, subscription, starts.of(req, subscription), NativeFormat.INSTANCE);
     } catch (ApiException e) {
       refuse(req, resp, e);
