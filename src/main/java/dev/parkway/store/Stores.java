@@ -3,6 +3,7 @@ package dev.parkway.store;
 import dev.parkway.config.Config;
 import dev.parkway.core.EventStore;
 import dev.parkway.core.Retention;
+import dev.parkway.store.file.JournalStore;
 import dev.parkway.store.memory.RingBufferStore;
 import dev.parkway.store.redis.RedisStreamStore;
 import java.time.Clock;
@@ -20,6 +21,7 @@ public final class Stores {
     return switch (config.store()) {
       case "memory" -> new RingBufferStore(retention, clock);
       case "redis" -> RedisStreamStore.open(config.redis(), retention); // Redis's clock: one for all nodes
+      case "file" -> new JournalStore(config.file(), retention, clock);
       default -> throw new IllegalStateException("the " + config.store() + " store is not built yet");
     };
   }
