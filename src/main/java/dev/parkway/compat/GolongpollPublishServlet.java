@@ -1,5 +1,6 @@
 package dev.parkway.compat;
 
+import dev.parkway.core.ChannelLimitException;
 import dev.parkway.core.StoreUnavailableException;
 import dev.parkway.transport.http.ApiException;
 import jakarta.servlet.http.HttpServlet;
@@ -51,6 +52,9 @@ final class GolongpollPublishServlet extends HttpServlet {
       GolongpollWire.write(resp, 200, GolongpollWire.success());
     } catch (GolongpollPublish.Refused e) {
       GolongpollWire.write(resp, 400, GolongpollWire.error(e.getMessage()));
+    } catch (ChannelLimitException e) {
+      c.broker().counters().rejections.count(507, "channel_limit_reached");
+      GolongpollWire.write(resp, 507, GolongpollWire.error(e.getMessage()));
     } catch (StoreUnavailableException e) {
       LOG.log(Level.WARNING, "store unavailable: " + e.getMessage());
       resp.setHeader("Retry-After", "1");

@@ -37,6 +37,8 @@ public record Config(
     Compat compat,
     FileStore file,
     Redis redis,
+    Limits limits,
+    boolean metrics,
     Map<String, String> effective) {
 
   public static final String STORE = "parkway.store";
@@ -72,6 +74,12 @@ public record Config(
   public static final String REDIS_POOL_SIZE = "parkway.redis.pool.size";
   public static final String REDIS_TIMEOUT = "parkway.redis.timeout";
   public static final String REDIS_PREFIX = "parkway.redis.prefix";
+
+  public static final String PARKED_PER_ADDRESS_MAX = "parkway.parked.per-address.max";
+  public static final String CHANNELS_MAX = "parkway.channels.max";
+  public static final String MEMORY_CHANNEL_MAX_BYTES = "parkway.memory.channel.max-bytes";
+  public static final String MEMORY_MAX_BYTES = "parkway.memory.max-bytes";
+  public static final String METRICS = "parkway.metrics";
 
   /** The compatibility routes, by the name {@code parkway.compat} lists them with. */
   public static final List<String> COMPAT_ROUTES = List.of("gin", "node", "broadcast", "golongpoll", "chat");
@@ -116,6 +124,8 @@ public record Config(
     Compat compat = Compat.load(r);
     FileStore file = FileStore.load(r);
     Redis redis = Redis.load(r);
+    Limits limits = Limits.load(r);
+    boolean metrics = r.oneOf(METRICS, "on", Set.of("on", "off")).equals("on");
     r.require(
         timeoutDefault.compareTo(timeoutMax) <= 0,
         POLL_TIMEOUT_DEFAULT + " (" + SettingReader.format(timeoutDefault) + ") must not exceed "
@@ -127,7 +137,7 @@ public record Config(
     return new Config(
         store, timeoutDefault, timeoutMax, limitDefault, limitMax, channelsMax, answerMaxBytes,
         retentionCount, retentionAge, dedupe, mailboxCapacity, mailboxTtl, bodyMax, threads,
-        retryAfter, margin, sse, compat, file, redis, r.effective());
+        retryAfter, margin, sse, compat, file, redis, limits, metrics, r.effective());
   }
 
   /**
@@ -202,6 +212,23 @@ public record Config(
           r.integer(REDIS_POOL_SIZE, 16, 1, 1024),
           r.seconds(REDIS_TIMEOUT, Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofMinutes(1)),
           prefix);
+    }
+  }
+
+  /**
+   * Limits on what clients can make the server hold (docs/operations.md, "Limits"): polls parked and
+   * streams open at once per remote address (0: no limit); channels and mailboxes that may exist at once
+   * (0: no limit); and, for the in-memory store, bytes of events kept per channel or mailbox and in all
+   * (by default a quarter of the JVM's maximum heap).
+   */
+  public record Limits(int parkedPerAddress, int channels, long channelBytes, long memoryBytes) {
+    static Limits load(SettingReader r) {
+      long quarterHeap = Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 4);
+      return new Limits(
+          r.integer(PARKED_PER_ADDRESS_MAX, 0, 0, 10_000_000),
+          r.integer(CHANNELS_MAX, 100_000, 0, Integer.MAX_VALUE),
+          r.longInteger(MEMORY_CHANNEL_MAX_BYTES, 8L << 20, 1024, 1L << 40),
+          r.longInteger(MEMORY_MAX_BYTES, quarterHeap, 1L << 16, 1L << 42));
     }
   }
 

@@ -57,6 +57,21 @@ final class SettingReader {
     return fallback;
   }
 
+  /** A whole number that may pass {@code int} (byte counts). */
+  long longInteger(String name, long fallback, long min, long max) {
+    String value = text(name, Long.toString(fallback));
+    try {
+      long n = Long.parseLong(value);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    problem(name, value, "must be a whole number from " + min + " to " + max);
+    return fallback;
+  }
+
   /** Seconds, possibly fractional ({@code 0.25}), as a Duration in whole milliseconds. */
   Duration seconds(String name, Duration fallback, Duration min, Duration max) {
     String value = text(name, format(fallback));

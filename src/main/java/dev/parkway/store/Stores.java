@@ -3,6 +3,7 @@ package dev.parkway.store;
 import dev.parkway.config.Config;
 import dev.parkway.core.EventStore;
 import dev.parkway.core.Retention;
+import dev.parkway.store.memory.MemoryLimits;
 import dev.parkway.store.memory.RingBufferStore;
 import java.time.Clock;
 import java.util.function.Function;
@@ -17,8 +18,12 @@ public final class Stores {
    */
   public static EventStore open(Config config, Function<String, Retention> retention, Clock clock) {
     return switch (config.store()) {
-      case "memory" -> new RingBufferStore(retention, clock);
+      case "memory" -> new RingBufferStore(retention, clock, memoryLimits(config.limits()));
       default -> throw new IllegalStateException("the " + config.store() + " store is not built yet");
     };
+  }
+
+  private static MemoryLimits memoryLimits(Config.Limits limits) {
+    return new MemoryLimits(limits.channels(), limits.channelBytes(), limits.memoryBytes());
   }
 }
