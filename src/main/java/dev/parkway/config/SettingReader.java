@@ -44,17 +44,7 @@ final class SettingReader {
   }
 
   int integer(String name, int fallback, int min, int max) {
-    String value = text(name, Integer.toString(fallback));
-    try {
-      int n = Integer.parseInt(value);
-      if (n >= min && n <= max) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    problem(name, value, "must be a whole number from " + min + " to " + max);
-    return fallback;
+    return (int) longInteger(name, fallback, min, max);
   }
 
   /** A whole number that may pass {@code int} (byte counts). */
