@@ -14,6 +14,8 @@ import dev.parkway.core.EventStore;
 import dev.parkway.core.Mailboxes;
 import dev.parkway.core.Retention;
 import dev.parkway.core.ScheduledTimer;
+import dev.parkway.metrics.Metrics;
+import dev.parkway.metrics.MetricsRoutes;
 import dev.parkway.store.Stores;
 import dev.parkway.transport.http.HttpRoutes;
 import dev.parkway.transport.http.JsonWriter;
@@ -100,8 +102,10 @@ public final class Bootstrap implements ServletContextListener {
         new Retention(config.retentionCount(), config.retentionAge(), config.dedupeWindow());
     Retention queues =
         new Retention(config.mailboxCapacity(), config.mailboxTtl(), config.dedupeWindow());
-    store =
+    EventStore opened =
         Stores.open(config, key -> Mailboxes.isMailboxKey(key) ? queues : channels, Clock.systemUTC());
+    Metrics metrics = new Metrics();
+    store = config.metrics() ? metrics.timed(opened) : opened;
     ScheduledTimer timer = new ScheduledTimer(scheduler);
     broker =
         new Broker(
@@ -109,18 +113,23 @@ public final class Bootstrap implements ServletContextListener {
             timer,
             delivery,
             config.deliveryThreads(),
-            config.answerMaxBytes());
+            config.answerMaxBytes(),
+            config.limits().parkedPerAddress());
+    metrics.watch(broker, opened);
     scheduler.scheduleWithFixedDelay(
         this::trim, TRIM_INTERVAL_MILLIS, TRIM_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
 
     Mailboxes mailboxes = new Mailboxes(broker);
-    JsonWriter json = new JsonWriter(jsonb);
+    JsonWriter json = new JsonWriter(jsonb, broker.counters().rejections);
     StreamHandler streams = SseRoutes.register(mount, broker, config, timer);
     HttpRoutes.Shared shared = HttpRoutes.register(mount, broker, mailboxes, config, json, streams);
     CompatRoutes.register(
         mount,
         new CompatContext(
             broker, mailboxes, config, shared.polls(), shared.body(), json, jsonb, timer));
+    if (config.metrics()) {
+      MetricsRoutes.register(mount, metrics, json);
+    }
     SecurityFilters.register(ctx, authorizer, config.cors(), json); // after every route is mounted
     ctx.setAttribute(Broker.class.getName(), broker);
     LOG.log(Level.INFO, "Parkway started: " + config.store() + " store, epoch " + store.epoch()

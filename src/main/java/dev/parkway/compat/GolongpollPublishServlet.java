@@ -3,6 +3,7 @@ package dev.parkway.compat;
 import dev.parkway.auth.Action;
 import dev.parkway.auth.Target;
 import dev.parkway.auth.servlet.Access;
+import dev.parkway.core.ChannelLimitException;
 import dev.parkway.core.StoreUnavailableException;
 import dev.parkway.transport.http.ApiException;
 import jakarta.servlet.http.HttpServlet;
@@ -57,6 +58,9 @@ final class GolongpollPublishServlet extends HttpServlet {
       GolongpollWire.write(resp, 200, GolongpollWire.success());
     } catch (GolongpollPublish.Refused e) {
       GolongpollWire.write(resp, 400, GolongpollWire.error(e.getMessage()));
+    } catch (ChannelLimitException e) {
+      c.broker().counters().rejections.count(507, "channel_limit_reached");
+      GolongpollWire.write(resp, 507, GolongpollWire.error(e.getMessage()));
     } catch (StoreUnavailableException e) {
       LOG.log(Level.WARNING, "store unavailable: " + e.getMessage());
       resp.setHeader("Retry-After", "1");

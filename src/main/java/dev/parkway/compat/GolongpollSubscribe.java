@@ -8,6 +8,7 @@ import dev.parkway.core.EventStore;
 import dev.parkway.core.PollRequest;
 import dev.parkway.core.Start;
 import dev.parkway.core.StoreUnavailableException;
+import dev.parkway.transport.http.ApiException;
 import dev.parkway.core.Subscription;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -87,6 +88,9 @@ final class GolongpollSubscribe implements RequestHandler {
 
     try {
       poll(req, timeout.getAsLong() * 1000, category, since, lastId);
+    } catch (ApiException e) { // 429 too_many_polls, from the per-address limit
+      c.broker().counters().rejections.count(e.status(), e.code());
+      fail(req, resp, e.status(), e.getMessage(), e.headers());
     } catch (StoreUnavailableException e) {
       LOG.log(Level.WARNING, "store unavailable: " + e.getMessage());
       fail(req, resp, 503, "The event store cannot be reached; try again shortly.");
@@ -164,9 +168,20 @@ final class GolongpollSubscribe implements RequestHandler {
   /** An unforeseen failure, possibly after the request went async. */
   private static void fail(HttpServletRequest req, HttpServletResponse resp, int status, String message)
       throws IOException {
+    fail(req, resp, status, message, java.util.Map.of());
+  }
+
+  private static void fail(
+      HttpServletRequest req,
+      HttpServletResponse resp,
+      int status,
+      String message,
+      java.util.Map<String, String> headers)
+      throws IOException {
     if (!resp.isCommitted()) {
       resp.reset();
       GolongpollWire.subscribeHeaders(resp);
+      headers.forEach(resp::setHeader);
       if (status == 503) {
         resp.setHeader("Retry-After", "1");
       }

@@ -39,6 +39,8 @@ public record Config(
     Redis redis,
     Auth auth,
     Cors cors,
+    Limits limits,
+    boolean metrics,
     Map<String, String> effective) {
 
   public static final String STORE = "parkway.store";
@@ -88,6 +90,11 @@ public record Config(
   public static final String CORS_ORIGINS = "parkway.cors.origins";
   public static final String CORS_CREDENTIALS = "parkway.cors.credentials";
   public static final String CORS_MAX_AGE = "parkway.cors.max-age";
+  public static final String PARKED_PER_ADDRESS_MAX = "parkway.parked.per-address.max";
+  public static final String CHANNELS_MAX = "parkway.channels.max";
+  public static final String MEMORY_CHANNEL_MAX_BYTES = "parkway.memory.channel.max-bytes";
+  public static final String MEMORY_MAX_BYTES = "parkway.memory.max-bytes";
+  public static final String METRICS = "parkway.metrics";
 
   /** The compatibility routes, by the name {@code parkway.compat} lists them with. */
   public static final List<String> COMPAT_ROUTES = List.of("gin", "node", "broadcast", "golongpoll", "chat");
@@ -134,6 +141,8 @@ public record Config(
     Redis redis = Redis.load(r);
     Auth auth = Auth.load(r);
     Cors cors = Cors.load(r);
+    Limits limits = Limits.load(r);
+    boolean metrics = r.oneOf(METRICS, "on", Set.of("on", "off")).equals("on");
     r.require(
         timeoutDefault.compareTo(timeoutMax) <= 0,
         POLL_TIMEOUT_DEFAULT + " (" + SettingReader.format(timeoutDefault) + ") must not exceed "
@@ -145,7 +154,7 @@ public record Config(
     return new Config(
         store, timeoutDefault, timeoutMax, limitDefault, limitMax, channelsMax, answerMaxBytes,
         retentionCount, retentionAge, dedupe, mailboxCapacity, mailboxTtl, bodyMax, threads,
-        retryAfter, margin, sse, compat, file, redis, auth, cors, r.effective());
+        retryAfter, margin, sse, compat, file, redis, auth, cors, limits, metrics, r.effective());
   }
 
   /**
@@ -225,6 +234,23 @@ public record Config(
           r.integer(REDIS_POOL_SIZE, 16, 1, 1024),
           r.seconds(REDIS_TIMEOUT, Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofMinutes(1)),
           prefix);
+    }
+  }
+
+  /**
+   * Limits on what clients can make the server hold (docs/operations.md, "Limits"): polls parked and
+   * streams open at once per remote address (0: no limit); channels and mailboxes that may exist at once
+   * (0: no limit); and, for the in-memory store, bytes of events kept per channel or mailbox and in all
+   * (by default a quarter of the JVM's maximum heap).
+   */
+  public record Limits(int parkedPerAddress, int channels, long channelBytes, long memoryBytes) {
+    static Limits load(SettingReader r) {
+      long quarterHeap = Math.max(1L << 20, Runtime.getRuntime().maxMemory() / 4);
+      return new Limits(
+          r.integer(PARKED_PER_ADDRESS_MAX, 0, 0, 10_000_000),
+          r.integer(CHANNELS_MAX, 100_000, 0, Integer.MAX_VALUE),
+          r.longInteger(MEMORY_CHANNEL_MAX_BYTES, 8L << 20, 1024, 1L << 40),
+          r.longInteger(MEMORY_MAX_BYTES, quarterHeap, 1L << 16, 1L << 42));
     }
   }
 

@@ -51,9 +51,14 @@ final class SettingReader {
   }
 
   int integer(String name, int fallback, int min, int max) {
-    String value = text(name, Integer.toString(fallback));
+    return (int) longInteger(name, fallback, min, max);
+  }
+
+  /** A whole number that may pass {@code int} (byte counts). */
+  long longInteger(String name, long fallback, long min, long max) {
+    String value = text(name, Long.toString(fallback));
     try {
-      int n = Integer.parseInt(value);
+      long n = Long.parseLong(value);
       if (n >= min && n <= max) {
         return n;
       }

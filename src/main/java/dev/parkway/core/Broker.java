@@ -33,6 +33,10 @@ import java.util.function.Consumer;
  * answered {@link Answer.Reason#SUPERSEDED}; cleanup removes a poll only if it is still the one mapped
  * ({@code remove(key, poll)}), so an old poll never evicts its successor.
  *
+ * <p><b>Per-address limit.</b> A poll about to park takes a slot of the {@link AddressQuota} for its
+ * responder's {@link PollResponder#origin()} (streams take theirs through {@link #quota()}); the slot is
+ * given back in {@link #finish}, the one exit, so every way a poll ends gives it back exactly once.
+ *
  * <p>Thread-safe. The store's change listener is this broker.
  */
 public final class Broker implements EventStore.ChangeListener {
@@ -51,6 +55,7 @@ public final class Broker implements EventStore.ChangeListener {
   private final Set<Waiter> watchers = ConcurrentHashMap.newKeySet();
   private final AtomicLong anonymousIds = new AtomicLong();
   private final Counters counters = new Counters();
+  private final AddressQuota quota;
   private volatile boolean closing;
 
   /**
@@ -60,6 +65,18 @@ public final class Broker implements EventStore.ChangeListener {
    */
   public Broker(
       EventStore store, Timer timer, Executor delivery, int deliveryThreads, int maxAnswerBytes) {
+    this(store, timer, delivery, deliveryThreads, maxAnswerBytes, 0);
+  }
+
+  /** @param maxPerAddress polls parked and streams open at once per remote address; 0 for no limit */
+  public Broker(
+      EventStore store,
+      Timer timer,
+      Executor delivery,
+      int deliveryThreads,
+      int maxAnswerBytes,
+      int maxPerAddress) {
+    this.quota = new AddressQuota(maxPerAddress);
     this.store = store;
     this.reader = new ChannelReader(store, maxAnswerBytes);
     this.timer = timer;
@@ -99,6 +116,8 @@ public final class Broker implements EventStore.ChangeListener {
    *
    * @return the parked poll, or null if it was answered at once
    * @throws InvalidCursorException before anything is parked or answered, for a cursor ahead of a head
+   * @throws TooManyPollsException before anything is parked or answered, if the poll would park and its
+   *     origin holds its maximum of slots already
    */
   public ParkedPoll poll(PollRequest request, PollResponder responder) {
     if (closing) {
@@ -119,7 +138,9 @@ public final class Broker implements EventStore.ChangeListener {
     Set<String> live = new HashSet<>(first.live());
     live.retainAll(subscription.channels());
     String key = request.clientId() != null ? request.clientId() : "#" + anonymousIds.incrementAndGet();
-    ParkedPoll poll = new ParkedPoll(this, key, request, first.cursor(), live, responder);
+    String origin = responder.origin();
+    admit(key, origin);
+    ParkedPoll poll = new ParkedPoll(this, key, request, first.cursor(), live, responder, origin);
 
     ParkedPoll previous = parked.put(key, poll);
     if (previous != null) {
@@ -133,7 +154,14 @@ public final class Broker implements EventStore.ChangeListener {
       index.unregister(poll);
       return poll;
     }
-    poll.setDeadline(timer.schedule(() -> dispatch(() -> expire(poll)), request.timeoutMillis()));
+    try {
+      poll.setDeadline(timer.schedule(() -> dispatch(() -> expire(poll)), request.timeoutMillis()));
+    } catch (RejectedExecutionException e) {
+      // The scheduler stopped: shutdown is under way. Without a deadline the poll would stay parked
+      // (and keep its slot of the quota) for ever.
+      poll.finish(new Answer.ShuttingDown());
+      return poll;
+    }
     if (closing) {
       // shutdown() began after our first check; it may have iterated the lot before our put.
       poll.finish(new Answer.ShuttingDown());
@@ -141,6 +169,26 @@ public final class Broker implements EventStore.ChangeListener {
     }
     check(poll); // the recheck: closes the window between the first read and register()
     return poll;
+  }
+
+  /**
+   * Takes a slot of the quota for a poll about to park, or throws. A client that polls again with the same
+   * client id from the same address (it reconnected; its old request may still be parked because no
+   * container reports a dead idle socket) is never refused for its own older poll: that one is
+   * superseded first, here, which gives its slot back.
+   */
+  private void admit(String key, String origin) {
+    if (quota.tryAcquire(origin)) {
+      return;
+    }
+    ParkedPoll older = key.startsWith("#") ? null : parked.get(key);
+    if (older != null && origin.equals(older.origin())) {
+      older.finish(Answer.Events.empty(older.cursor(), Answer.Reason.SUPERSEDED));
+      if (quota.tryAcquire(origin)) {
+        return;
+      }
+    }
+    throw new TooManyPollsException(quota.max());
   }
 
   /**
@@ -227,6 +275,11 @@ public final class Broker implements EventStore.ChangeListener {
 
   public Counters counters() {
     return counters;
+  }
+
+  /** The per-address limit: polls take and give back their slots here; streams use it directly. */
+  public AddressQuota quota() {
+    return quota;
   }
 
   public boolean healthy() {
@@ -326,6 +379,7 @@ public final class Broker implements EventStore.ChangeListener {
     poll.cancelDeadline();
     index.unregister(poll);
     parked.remove(poll.key(), poll);
+    quota.release(poll.origin());
     try {
       answerNow(poll.responder(), answer);
     } finally {

@@ -13,4 +13,6 @@ public final class Counters {
   public final LongAdder superseded = new LongAdder();
   public final LongAdder deletedAnswers = new LongAdder();
   public final LongAdder clientsGone = new LongAdder();
+  /** Error answers by status and code; see {@link Rejections}. */
+  public final Rejections rejections = new Rejections();
 }

@@ -27,6 +27,8 @@ public final class ParkedPoll implements Waiter {
   private final PollResponder responder;
   private final Set<String> liveWhenParked;
   private final Cursor cursor;
+  /** The remote address holding a slot of the broker's {@link AddressQuota}, released in finish. */
+  private final String origin;
   private final AtomicBoolean finished = new AtomicBoolean();
   private final AtomicInteger pendingWakes = new AtomicInteger();
   private final CountDownLatch answered = new CountDownLatch(1);
@@ -38,8 +40,10 @@ public final class ParkedPoll implements Waiter {
       PollRequest request,
       Cursor cursor,
       Set<String> liveWhenParked,
-      PollResponder responder) {
+      PollResponder responder,
+      String origin) {
     this.broker = broker;
+    this.origin = origin;
     this.key = key;
     this.request = request;
     this.cursor = cursor;
@@ -101,6 +105,10 @@ public final class ParkedPoll implements Waiter {
     if (request.subscription().channels().contains(channel)) {
       finish(new Answer.ChannelDeleted(channel));
     }
+  }
+
+  String origin() {
+    return origin;
   }
 
   PollRequest request() {

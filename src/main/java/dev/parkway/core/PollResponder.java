@@ -12,4 +12,12 @@ package dev.parkway.core;
 @FunctionalInterface
 public interface PollResponder {
   void answer(Answer answer);
+
+  /**
+   * The remote address of the client this poll answers, for the per-address limit ({@link
+   * AddressQuota}); null when unknown, and then the poll is not limited.
+   */
+  default String origin() {
+    return null;
+  }
 }

@@ -17,9 +17,14 @@ import java.util.Map;
  * <p>Thread-safe: every method holds this object's monitor, briefly and never while calling out. A deleted
  * channel stays as a tombstone ({@code live == false}) that keeps its head, so a re-created channel
  * continues the sequence instead of reusing numbers that clients' cursors may still hold.
+ *
+ * <p>Bytes: the log keeps at most {@link MemoryBudget#channelBytes()} bytes of events (always at least the
+ * newest event) and reports every event it takes or drops to the store-wide {@link MemoryBudget}, under
+ * this monitor, so the budget's totals and its append order never disagree with the logs for long.
  */
 final class ChannelLog {
   private final String channel;
+  private final MemoryBudget budget;
   private final EventRing ring = new EventRing();
   /** Idempotency key to the event it produced, oldest first, for the dedupe window. */
   private final LinkedHashMap<String, Event> keys = new LinkedHashMap<>();
@@ -30,9 +35,12 @@ final class ChannelLog {
   /** The highest seq a reader acknowledged (mailboxes). */
   private long ackedThrough;
   private boolean live;
+  /** Bytes of the events in {@link #ring}. */
+  private long bytes;
 
-  ChannelLog(String channel) {
+  ChannelLog(String channel, MemoryBudget budget) {
     this.channel = channel;
+    this.budget = budget;
   }
 
   /**
@@ -52,11 +60,19 @@ final class ChannelLog {
     // Timestamps never decrease within a channel, even if the wall clock steps back: since= reads and
     // the golongpoll since_time rule depend on it.
     long timestamp = Math.max(now, lastTimestamp);
+    if (!live) {
+      budget.admitChannel(); // throws past parkway.channels.max, before anything changes
+    }
     Event event = new Event(channel, ++head, timestamp, data);
     lastTimestamp = timestamp;
     live = true;
     ring.add(event);
+    bytes += MemoryBudget.size(event);
+    budget.added(event);
     while (ring.size() > retention.maxCount()) {
+      dropOldest();
+    }
+    while (bytes > budget.channelBytes() && ring.size() > 1) {
       dropOldest();
     }
     trimAged(now, retention);
@@ -90,7 +106,7 @@ final class ChannelLog {
   synchronized long acknowledge(long upToSeq) {
     if (upToSeq <= head) {
       while (ring.size() > 0 && ring.oldest().seq() <= upToSeq) {
-        ring.removeOldest(); // acknowledged, not lost: lostTimestamp stays
+        removeOldest(); // acknowledged, not lost: lostTimestamp stays
       }
       ackedThrough = Math.max(ackedThrough, upToSeq);
     }
@@ -100,7 +116,13 @@ final class ChannelLog {
   synchronized boolean delete() {
     boolean existed = live;
     live = false;
-    ring.clear();
+    while (ring.size() > 0) {
+      removeOldest();
+    }
+    ring.clear(); // back to its smallest array
+    if (existed) {
+      budget.channelGone();
+    }
     keys.clear();
     lostTimestamp = Slice.NOTHING_LOST; // deleted, not lost: a re-created channel starts clean
     return existed;
@@ -130,9 +152,37 @@ final class ChannelLog {
     }
   }
 
+  /**
+   * Drops {@code event} if it is this log's oldest (the store's byte limit evicts in append order).
+   *
+   * @return whether it was dropped; false if the log no longer holds it
+   */
+  synchronized boolean evict(Event event) {
+    if (ring.size() == 0 || ring.oldest() != event) {
+      return false;
+    }
+    dropOldest();
+    return true;
+  }
+
+  /** Whether this log still holds {@code event} (for the budget's compaction). */
+  synchronized boolean holds(Event event) {
+    Event oldest = ring.oldest();
+    long index = oldest == null ? -1 : event.seq() - oldest.seq();
+    return index >= 0 && index < ring.size() && ring.get((int) index) == event;
+  }
+
+  /** Drops the oldest event as lost: readers behind it get a gap. */
   private void dropOldest() {
     lostTimestamp = ring.oldest().timestamp();
+    removeOldest();
+  }
+
+  private void removeOldest() {
+    Event oldest = ring.oldest();
     ring.removeOldest();
+    bytes -= MemoryBudget.size(oldest);
+    budget.removed(oldest);
   }
 
   private void expireKeys(long now, Retention retention) {

@@ -1,5 +1,7 @@
 package dev.parkway.transport.http;
 
+import dev.parkway.core.ChannelLimitException;
+import dev.parkway.core.TooManyPollsException;
 import java.util.Map;
 
 /**
@@ -37,5 +39,19 @@ public final class ApiException extends RuntimeException {
 
   static ApiException badRequest(String code, String message) {
     return new ApiException(400, code, message);
+  }
+
+  /**
+   * 429 {@code too_many_polls}: the client's address holds its maximum of parked polls and open streams.
+   * {@code Retry-After} is a random 1 to 5 seconds, so refused clients do not all return together.
+   */
+  public static ApiException tooManyPolls(TooManyPollsException e) {
+    String seconds = Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 6));
+    return new ApiException(429, "too_many_polls", e.getMessage(), Map.of("Retry-After", seconds));
+  }
+
+  /** 507 {@code channel_limit_reached}: creating one more channel would pass {@code parkway.channels.max}. */
+  public static ApiException channelLimit(ChannelLimitException e) {
+    return new ApiException(507, "channel_limit_reached", e.getMessage());
   }
 }

@@ -1,8 +1,10 @@
 package dev.parkway.transport.http;
 
+import dev.parkway.core.ChannelLimitException;
 import dev.parkway.core.IdempotencyConflictException;
 import dev.parkway.core.InvalidCursorException;
 import dev.parkway.core.StoreUnavailableException;
+import dev.parkway.core.TooManyPollsException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -46,6 +48,10 @@ public abstract class ApiServlet extends HttpServlet {
       refuse(req, resp, e);
     } catch (InvalidCursorException e) {
       refuse(req, resp, ApiException.badRequest("invalid_cursor", e.getMessage()));
+    } catch (TooManyPollsException e) {
+      refuse(req, resp, ApiException.tooManyPolls(e));
+    } catch (ChannelLimitException e) {
+      refuse(req, resp, ApiException.channelLimit(e));
     } catch (IdempotencyConflictException e) {
       refuse(req, resp, new ApiException(422, "idempotency_key_reused", e.getMessage()));
     } catch (StoreUnavailableException e) {

@@ -1,5 +1,6 @@
 package dev.parkway.transport.http;
 
+import dev.parkway.core.Rejections;
 import jakarta.json.bind.Jsonb;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -7,14 +8,22 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Writes JSON responses with the headers every Parkway answer carries. Holds the application's one JSON-B
- * instance (owned and closed by {@code Bootstrap}). Thread-safe.
+ * instance (owned and closed by {@code Bootstrap}). Every error it writes ({@link #error}) is counted in
+ * its {@link Rejections}, for {@code /metrics}. Thread-safe.
  */
 public final class JsonWriter {
   public static final String JSON = "application/json;charset=UTF-8";
   private final Jsonb jsonb;
+  private final Rejections rejections;
 
   public JsonWriter(Jsonb jsonb) {
+    this(jsonb, new Rejections());
+  }
+
+  /** @param rejections where every error answer is counted (the broker's, in production) */
+  public JsonWriter(Jsonb jsonb, Rejections rejections) {
     this.jsonb = jsonb;
+    this.rejections = rejections;
   }
 
   /** Headers on every API answer: never cached, never sniffed. */
@@ -28,6 +37,7 @@ public final class JsonWriter {
   }
 
   public void error(HttpServletResponse resp, ApiException e) throws IOException {
+    rejections.count(e.status(), e.code());
     e.headers().forEach(resp::setHeader);
     write(resp, e.status(), new Wire.Error(e.code(), e.getMessage()));
   }

@@ -5,6 +5,7 @@ import dev.parkway.core.InvalidCursorException;
 import dev.parkway.core.ParkedPoll;
 import dev.parkway.core.PollRequest;
 import dev.parkway.core.PollResponder;
+import dev.parkway.core.TooManyPollsException;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
@@ -44,12 +45,14 @@ public final class PollHandler {
     AsyncContext async = req.startAsync();
     // Our scheduler owns the deadline; the container's timeout is only a backstop behind it.
     async.setTimeout(timeoutMillis + containerMargin.toMillis());
-    PollListener listener = new PollListener(async, format);
+    PollListener listener = new PollListener(async, format, req.getRemoteAddr());
     async.addListener(listener);
     try {
       listener.attach(park.apply(listener));
     } catch (InvalidCursorException e) {
       throw ApiException.badRequest("invalid_cursor", e.getMessage()); // nothing was parked
+    } catch (TooManyPollsException e) {
+      throw ApiException.tooManyPolls(e); // nothing was parked
     }
   }
 }

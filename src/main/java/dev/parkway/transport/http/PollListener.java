@@ -18,7 +18,12 @@ import java.time.Duration;
  * <ul>
  *   <li>{@code onTimeout} is only a backstop: the broker's own deadline fires first (the container's
  *       timeout is set a margin later). If it fires anyway, it ends the poll as a timeout.
- *   <li>{@code onError} means the client is gone: the poll ends with nothing written.
+ *   <li>{@code onError} means the container took the request away: the client is gone, or the container
+ *       is closing the connection. The poll ends as {@link Answer.ClientGone}, and the answer written, if
+ *       the connection can still carry one, is 503 {@code shutting_down}: Jetty's {@code Server.stop()}
+ *       closes connections before it stops the web application, so this is the only moment a client
+ *       parked there can still be told to come back later. For a client that really is gone the write
+ *       fails, quietly.
  *   <li>{@code onComplete} ends the poll too (a no-op if it already ended), so no path leaves a poll
  *       parked after its request is over. It never waits.
  * </ul>
@@ -36,12 +41,21 @@ final class PollListener implements AsyncListener, PollResponder {
 
   private final AsyncContext async;
   private final AnswerFormat format;
+  private final String origin;
   private volatile ParkedPoll poll;
   private volatile boolean completed;
+  /** Set by {@code onError} before it ends the poll: the answer to write for ClientGone is then 503. */
+  private volatile boolean takenByContainer;
 
-  PollListener(AsyncContext async, AnswerFormat format) {
+  PollListener(AsyncContext async, AnswerFormat format, String origin) {
     this.async = async;
     this.format = format;
+    this.origin = origin;
+  }
+
+  @Override
+  public String origin() {
+    return origin;
   }
 
   void attach(ParkedPoll parked) {
@@ -54,8 +68,12 @@ final class PollListener implements AsyncListener, PollResponder {
       return;
     }
     try {
-      if (!(answer instanceof Answer.ClientGone)) {
-        format.write((HttpServletResponse) async.getResponse(), answer);
+      Answer written =
+          answer instanceof Answer.ClientGone
+              ? (takenByContainer ? new Answer.ShuttingDown() : null)
+              : answer;
+      if (written != null) {
+        format.write((HttpServletResponse) async.getResponse(), written);
       }
     } catch (IOException | RuntimeException e) {
       // The client went away while we wrote: routine for long polls, so not an error.
@@ -72,6 +90,7 @@ final class PollListener implements AsyncListener, PollResponder {
 
   @Override
   public void onError(AsyncEvent event) {
+    takenByContainer = true;
     end(new Answer.ClientGone());
   }
 

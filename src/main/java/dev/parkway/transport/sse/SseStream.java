@@ -108,6 +108,8 @@ final class SseStream implements Waiter, WriteListener, AsyncListener {
   private final int bufferMax;
   private final int readLimit;
   private final byte[] shutdownFrame;
+  /** The remote address holding a slot of the broker's quota; given back in {@link #end}. */
+  private final String origin;
 
   // ---- requests, from any thread ----
   private final AtomicInteger signals = new AtomicInteger();
@@ -142,7 +144,8 @@ final class SseStream implements Waiter, WriteListener, AsyncListener {
       long heartbeatMillis,
       int bufferMax,
       int readLimit,
-      byte[] shutdownFrame) {
+      byte[] shutdownFrame,
+      String origin) {
     this.broker = broker;
     this.subscription = subscription;
     this.cursor = start;
@@ -154,6 +157,7 @@ final class SseStream implements Waiter, WriteListener, AsyncListener {
     this.bufferMax = bufferMax;
     this.readLimit = readLimit;
     this.shutdownFrame = shutdownFrame;
+    this.origin = origin;
     enqueue(OPENING); // the first flush: proxies and browsers see the stream open at once
   }
 
@@ -246,6 +250,7 @@ final class SseStream implements Waiter, WriteListener, AsyncListener {
       return false;
     }
     broker.unwatch(this);
+    broker.quota().release(origin);
     Timer.Cancellable tick = heartbeat;
     if (tick != null) {
       tick.cancel();

@@ -6,6 +6,7 @@ import dev.parkway.core.Cursor;
 import dev.parkway.core.Start;
 import dev.parkway.core.Subscription;
 import dev.parkway.core.Timer;
+import dev.parkway.core.TooManyPollsException;
 import dev.parkway.transport.http.ApiException;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
@@ -49,7 +50,8 @@ public final class SseStreams {
    * <p>Everything that can refuse the stream happens before the response is touched, so the caller can
    * still answer with an error:
    *
-   * @throws ApiException 503 {@code shutting_down} while the server stops
+   * @throws ApiException 503 {@code shutting_down} while the server stops; 429 {@code too_many_polls} if
+   *     the client's address holds its maximum of parked polls and open streams
    * @throws dev.parkway.core.InvalidCursorException for a cursor ahead of a channel's head
    * @throws dev.parkway.core.StoreUnavailableException if the store cannot be read
    */
@@ -65,7 +67,31 @@ public final class SseStreams {
     }
     Cursor cursor = broker.start(subscription, start);
     broker.read(subscription, cursor, 1); // refuses a bad cursor now, while we can still answer 400
+    // A stream holds a connection as a parked poll does, so it counts against the same per-address
+    // limit; the slot is given back in the stream's one exit (SseStream.end), or below if it never opens.
+    String origin = req.getRemoteAddr();
+    if (!broker.quota().tryAcquire(origin)) {
+      throw ApiException.tooManyPolls(new TooManyPollsException(broker.quota().max()));
+    }
+    boolean opened = false;
+    try {
+      openAsync(req, resp, subscription, cursor, format, origin);
+      opened = true;
+    } finally {
+      if (!opened) {
+        broker.quota().release(origin);
+      }
+    }
+  }
 
+  private void openAsync(
+      HttpServletRequest req,
+      HttpServletResponse resp,
+      Subscription subscription,
+      Cursor cursor,
+      SseFormat format,
+      String origin)
+      throws IOException {
     AsyncContext async = req.startAsync();
     async.setTimeout(0); // a stream lives until its client goes; heartbeats find dead clients
     resp.setStatus(200);
@@ -79,7 +105,7 @@ public final class SseStreams {
       stream =
           new SseStream(
               broker, subscription, cursor, format, async, out, timer, heartbeatMillis, bufferMax,
-              readLimit, SseFrames.retry(jitteredRetryMillis()));
+              readLimit, SseFrames.retry(jitteredRetryMillis()), origin);
       async.addListener(stream);
       out.setWriteListener(stream); // the container calls onWritePossible once service() returns
       stream.start();
@@ -87,11 +113,17 @@ public final class SseStreams {
       // Past startAsync the caller can no longer answer with an error: end what was started here.
       LOG.log(Level.ERROR, "could not open a stream", e);
       if (stream != null) {
-        stream.end(SseStream.Reason.FAILED, null);
+        stream.end(SseStream.Reason.FAILED, null); // gives the slot back
       } else {
+        broker.quota().release(origin);
         async.complete();
       }
     }
+  }
+
+  /** Counts a refusal written without a {@code JsonWriter} (see {@code Rejections}). */
+  void refused(ApiException e) {
+    broker.counters().rejections.count(e.status(), e.code());
   }
 
   /** 503 {@code shutting_down}, with a jittered {@code Retry-After} as long polls get. */

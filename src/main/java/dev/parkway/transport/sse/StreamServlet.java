@@ -60,11 +60,12 @@ final class StreamServlet extends HttpServlet {
     }
   }
 
-  private static void refuse(HttpServletRequest req, HttpServletResponse resp, ApiException e)
+  private void refuse(HttpServletRequest req, HttpServletResponse resp, ApiException e)
       throws IOException {
     if (resp.isCommitted()) {
       return;
     }
+    streams.refused(e);
     resp.reset();
     e.headers().forEach(resp::setHeader);
     JsonWriter.writeRaw(resp, e.status(), errorJson(e.code(), e.getMessage()));
