@@ -14,6 +14,8 @@ import dev.parkway.testing.ParkwayHttpSupport;
 import dev.parkway.transport.http.HttpRoutes;
 import dev.parkway.transport.http.JsonWriter;
 import dev.parkway.transport.http.Mount;
+import dev.parkway.auth.OpenAuthorizer;
+import dev.parkway.auth.servlet.Access;
 import io.restassured.path.json.JsonPath;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -76,6 +78,7 @@ class StoreHealthTest {
     ctx.addServletContainerInitializer(
         (classes, servletContext) -> {
           Mount mount = new Mount(servletContext, "");
+          Access.install(servletContext, new OpenAuthorizer(), json); // /metrics asks for the admin grant
           HttpRoutes.register(mount, broker, new Mailboxes(broker), config, json, null);
           MetricsRoutes.register(mount, metrics, json);
         },

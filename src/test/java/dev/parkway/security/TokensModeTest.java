@@ -112,6 +112,15 @@ class TokensModeTest extends SecurityTestSupport {
   }
 
   @Test
+  void metricsNeedTheAdminToken() {
+    assertThat(get(null, "/metrics").statusCode()).isEqualTo(401);
+    assertForbidden(get(PUBLISH, "/metrics"));
+    var metrics = get(ADMIN, "/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("parkway_parked_polls");
+  }
+
+  @Test
   void healthAndStaticFilesStayOpen() {
     assertThat(get(null, "/health").statusCode()).isEqualTo(200);
     assertThat(get(null, "/").statusCode()).isEqualTo(200);
