@@ -64,6 +64,8 @@ public final class Bootstrap implements ServletContextListener {
   private EventStore store;
   private Broker broker;
   private Authorizer authorizer;
+  /** Every executor thread started, so a stop can wait until each one has really ended. */
+  private final List<Thread> executorThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @Override
   public void contextInitialized(ServletContextEvent sce) {
@@ -150,6 +152,7 @@ public final class Bootstrap implements ServletContextListener {
       scheduler.shutdownNow();
       await(scheduler);
     }
+    joinExecutorThreads();
     if (store != null) {
       store.close();
     }
@@ -165,6 +168,7 @@ public final class Bootstrap implements ServletContextListener {
       }
     }
     LOG.log(Level.INFO, "Parkway stopped");
+    AsTypeCaches.release(); // last: after it, nothing of Parkway may bootstrap a record method
   }
 
   /** init-param > JNDI > -D system property > environment variable; defaults live in {@link Config}. */
@@ -198,12 +202,34 @@ public final class Bootstrap implements ServletContextListener {
     }
   }
 
-  private static ThreadFactory daemons(String prefix) {
+  private ThreadFactory daemons(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return task -> {
       Thread t = new Thread(task, prefix + "-" + n.incrementAndGet());
       t.setDaemon(true);
+      executorThreads.add(t);
       return t;
     };
+  }
+
+  /**
+   * awaitTermination returns once the pool is terminated, which its last worker declares before that
+   * thread has finished exiting: the container's leak check, right after contextDestroyed, would then
+   * still see it alive. Waits (bounded) until every executor thread has ended.
+   */
+  private void joinExecutorThreads() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    try {
+      for (Thread t : executorThreads) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          break;
+        }
+        t.join(left);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    executorThreads.clear();
   }
 }
