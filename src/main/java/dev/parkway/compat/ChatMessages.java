@@ -1,6 +1,7 @@
 package dev.parkway.compat;
 
 import dev.parkway.core.Event;
+import dev.parkway.transport.http.JsonBody;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -24,8 +25,7 @@ import java.util.List;
  * thread-safe.
  */
 final class ChatMessages {
-  /** Looked up once: {@code Json.createX} looks the provider up again on every call. */
-  private static final JsonProvider JSON = JsonProvider.provider();
+  private static final JsonProvider JSON = JsonBody.JSON;
   private static final DateTimeFormatter RFC_3339_MILLIS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 

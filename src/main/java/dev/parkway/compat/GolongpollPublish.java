@@ -1,6 +1,6 @@
 package dev.parkway.compat;
 
-import jakarta.json.Json;
+import dev.parkway.transport.http.JsonBody;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
@@ -38,7 +38,7 @@ record GolongpollPublish(GolongpollCategory category, String data) {
     String category = "";
     JsonValue data = null;
     boolean typeMismatch = false;
-    try (JsonParser parser = Json.createParser(new StringReader(decode(body)))) {
+    try (JsonParser parser = JsonBody.JSON.createParser(new StringReader(decode(body)))) {
       if (!parser.hasNext()) {
         throw new Refused(GolongpollWire.BODY_ERROR); // Go: EOF
       }
