@@ -1,5 +1,10 @@
 package dev.parkway.core;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.function.Predicate;
+
 /**
  * The rules for channel names, channel patterns and client ids.
  *
@@ -55,5 +60,23 @@ public final class Names {
         || c == '_'
         || c == ':'
         || c == '-';
+  }
+
+  /**
+   * The names in {@code byName} strictly under {@code prefix} (a pattern prefix, ending in a dot) whose
+   * value {@code live} accepts, in name order: the stores' {@code channelsUnder}, found by key range,
+   * not by scanning every channel. Every name under the prefix sorts between {@code prefix} and {@code
+   * prefix} followed by a character above the name alphabet.
+   */
+  public static <V> List<String> under(
+      NavigableMap<String, V> byName, String prefix, Predicate<V> live) {
+    List<String> out = new ArrayList<>();
+    byName.subMap(prefix, true, prefix + Character.MAX_VALUE, false)
+        .forEach((name, value) -> {
+          if (live.test(value)) {
+            out.add(name);
+          }
+        });
+    return out;
   }
 }

@@ -3,6 +3,7 @@ package dev.parkway.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parkway.core.Mailboxes;
+import dev.parkway.testing.LogCapture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,11 +12,7 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,7 +75,8 @@ class GinRoutesTest extends GinHttpSupport {
   @Test
   void aClientThatVanishedBeforeTheAnswerGetsTheMessageOnItsNextPoll() throws IOException {
     String id = unique("crash");
-    try (FailedWrites failed = new FailedWrites()) {
+    // The transport logs a failed answer write at DEBUG (FINE), after the answer format has run.
+    try (LogCapture log = new LogCapture("dev.parkway.transport.http.PollListener", Level.FINE)) {
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 10_000);
         OutputStream out = socket.getOutputStream();
@@ -89,49 +87,12 @@ class GinRoutesTest extends GinHttpSupport {
       }
       post("/send/" + id, "{\"message\":\"do not lose me\"}");
       // The server tried to answer the vanished client and its write failed (logged at DEBUG).
-      waitUntil("the answer's write failed").until(() -> failed.count() == 1);
+      waitUntil("the answer's write failed")
+          .until(() -> log.count("could not write a poll answer") == 1);
     }
     assertThat(queued(id)).as("a failed write acknowledges nothing").isEqualTo(1);
     assertThat(assertJson(getNow("/poll/" + id), 200).body()).isEqualTo("{\"message\":\"do not lose me\"}");
     assertThat(queued(id)).isZero();
-  }
-
-  /**
-   * Counts the poll answers whose write failed, from the DEBUG record the transport logs after the
-   * failure (and so after anything the answer format did before it). Silences that logger meanwhile.
-   */
-  private static final class FailedWrites extends Handler implements AutoCloseable {
-    private final Logger logger = Logger.getLogger("dev.parkway.transport.http.PollListener");
-    private final Level level = logger.getLevel();
-    private final boolean parents = logger.getUseParentHandlers();
-    private final AtomicInteger count = new AtomicInteger();
-
-    FailedWrites() {
-      logger.setLevel(Level.FINE);
-      logger.setUseParentHandlers(false);
-      logger.addHandler(this);
-    }
-
-    int count() {
-      return count.get();
-    }
-
-    @Override
-    public void publish(LogRecord record) {
-      if (String.valueOf(record.getMessage()).contains("could not write a poll answer")) {
-        count.incrementAndGet();
-      }
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {
-      logger.removeHandler(this);
-      logger.setUseParentHandlers(parents);
-      logger.setLevel(level);
-    }
   }
 
   @Test

@@ -2,12 +2,12 @@ package dev.parkway.store.file;
 
 import dev.parkway.config.Config;
 import dev.parkway.core.EventStore;
+import dev.parkway.core.Names;
 import dev.parkway.core.Retention;
 import dev.parkway.core.StoreUnavailableException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -174,17 +174,9 @@ public final class JournalStore implements EventStore {
 
   @Override
   public List<String> channelsUnder(String prefix) {
-    List<String> out = new ArrayList<>();
-    // Every name under the prefix sorts between "prefix" and "prefix" + a char above the alphabet.
-    logs.subMap(prefix, true, prefix + Character.MAX_VALUE, false)
-        .forEach(
-            (name, log) -> {
-              if (log.live()) {
-                out.add(name);
-              }
-            });
-    return out;
+    return Names.under(logs, prefix, JournalChannel::live);
   }
+
 
   /** Retention by age, expired keys, STATE records for trims, then deletes segments nothing needs. */
   @Override

@@ -1,9 +1,9 @@
 package dev.parkway.store.memory;
 
 import dev.parkway.core.EventStore;
+import dev.parkway.core.Names;
 import dev.parkway.core.Retention;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -118,16 +118,9 @@ public final class RingBufferStore implements EventStore {
 
   @Override
   public List<String> channelsUnder(String prefix) {
-    List<String> out = new ArrayList<>();
-    // Every name under the prefix sorts between "prefix" and "prefix" + a char above the alphabet.
-    logs.subMap(prefix, true, prefix + Character.MAX_VALUE, false)
-        .forEach((name, log) -> {
-          if (log.live()) {
-            out.add(name);
-          }
-        });
-    return out;
+    return Names.under(logs, prefix, ChannelLog::live);
   }
+
 
   @Override
   public void trimExpired() {

@@ -9,6 +9,7 @@ import dev.parkway.core.EventStore.ChannelStats;
 import dev.parkway.core.MutableClock;
 import dev.parkway.core.Retention;
 import dev.parkway.core.StoreUnavailableException;
+import dev.parkway.testing.LogCapture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

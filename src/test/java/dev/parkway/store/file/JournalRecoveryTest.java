@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parkway.core.EventStore.Slice;
 import dev.parkway.core.MutableClock;
 import dev.parkway.core.Retention;
+import dev.parkway.testing.LogCapture;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
