@@ -17,6 +17,7 @@ import dev.parkway.core.ScheduledTimer;
 import dev.parkway.metrics.Metrics;
 import dev.parkway.metrics.MetricsRoutes;
 import dev.parkway.store.Stores;
+import dev.parkway.transport.direct.DirectServer;
 import dev.parkway.transport.http.HttpRoutes;
 import dev.parkway.transport.http.JsonWriter;
 import dev.parkway.transport.http.Mount;
@@ -47,7 +48,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads are named {@code parkway-*} daemons, so a leak would be visible by name in a thread dump.
  *
  * <p>The broker is published as the context attribute {@code dev.parkway.core.Broker} for tests and
- * operators' tooling.
+ * operators' tooling; the direct port, when on ({@code parkway.direct.port}), as {@code
+ * dev.parkway.transport.direct.DirectServer}.
  *
  * <p>Two ways in: as the listener the WAR's {@code web.xml} declares (routes at the context root unless
  * {@code parkway.prefix} says otherwise), or from {@link ParkwayInitializer} when another application
@@ -64,6 +66,7 @@ public final class Bootstrap implements ServletContextListener {
   private EventStore store;
   private Broker broker;
   private Authorizer authorizer;
+  private DirectServer direct;
   /** Every executor thread started, so a stop can wait until each one has really ended. */
   private final List<Thread> executorThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -133,6 +136,10 @@ public final class Bootstrap implements ServletContextListener {
       MetricsRoutes.register(mount, metrics, json);
     }
     SecurityFilters.register(ctx, authorizer, config.cors(), json); // after every route is mounted
+    if (config.direct().on()) {
+      direct = DirectServer.start(config, broker, authorizer, json);
+      ctx.setAttribute(DirectServer.class.getName(), direct);
+    }
     ctx.setAttribute(Broker.class.getName(), broker);
     LOG.log(Level.INFO, "Parkway started: " + config.store() + " store, epoch " + store.epoch()
         + ", routes " + mount.describe());
@@ -147,6 +154,10 @@ public final class Bootstrap implements ServletContextListener {
     if (delivery != null) {
       delivery.shutdown();
       await(delivery);
+    }
+    if (direct != null) { // after the delivery threads handed it the last answers
+      sce.getServletContext().removeAttribute(DirectServer.class.getName());
+      direct.stop();
     }
     if (scheduler != null) {
       scheduler.shutdownNow();

@@ -41,6 +41,7 @@ public record Config(
     Cors cors,
     Limits limits,
     boolean metrics,
+    Direct direct,
     Map<String, String> effective) {
 
   public static final String STORE = "parkway.store";
@@ -95,6 +96,9 @@ public record Config(
   public static final String MEMORY_CHANNEL_MAX_BYTES = "parkway.memory.channel.max-bytes";
   public static final String MEMORY_MAX_BYTES = "parkway.memory.max-bytes";
   public static final String METRICS = "parkway.metrics";
+  public static final String DIRECT_PORT = "parkway.direct.port";
+  public static final String DIRECT_ADDRESS = "parkway.direct.address";
+  public static final String DIRECT_THREADS = "parkway.direct.threads";
 
   /** The compatibility routes, by the name {@code parkway.compat} lists them with. */
   public static final List<String> COMPAT_ROUTES = List.of("gin", "node", "broadcast", "golongpoll", "chat");
@@ -143,6 +147,7 @@ public record Config(
     Cors cors = Cors.load(r);
     Limits limits = Limits.load(r);
     boolean metrics = r.oneOf(METRICS, "on", Set.of("on", "off")).equals("on");
+    Direct direct = Direct.load(r);
     r.require(
         timeoutDefault.compareTo(timeoutMax) <= 0,
         POLL_TIMEOUT_DEFAULT + " (" + SettingReader.format(timeoutDefault) + ") must not exceed "
@@ -154,7 +159,8 @@ public record Config(
     return new Config(
         store, timeoutDefault, timeoutMax, limitDefault, limitMax, channelsMax, answerMaxBytes,
         retentionCount, retentionAge, dedupe, mailboxCapacity, mailboxTtl, bodyMax, threads,
-        retryAfter, margin, sse, compat, file, redis, auth, cors, limits, metrics, r.effective());
+        retryAfter, margin, sse, compat, file, redis, auth, cors, limits, metrics, direct,
+        r.effective());
   }
 
   /**
@@ -251,6 +257,28 @@ public record Config(
           r.integer(CHANNELS_MAX, 100_000, 0, Integer.MAX_VALUE),
           r.longInteger(MEMORY_CHANNEL_MAX_BYTES, 8L << 20, 1024, 1L << 40),
           r.longInteger(MEMORY_MAX_BYTES, quarterHeap, 1L << 16, 1L << 42));
+    }
+  }
+
+  /**
+   * The direct port (docs/direct.md): Parkway's own HTTP/1.1 listener for the long-poll and publish routes,
+   * beside the servlet container's. {@code port} 0 (the default) leaves it off; -1 lets the system choose
+   * a free port (tests, benchmarks), which the start-up log names.
+   */
+  public record Direct(int port, String address, int threads) {
+    public boolean on() {
+      return port != 0;
+    }
+
+    static Direct load(SettingReader r) {
+      String address = r.text(DIRECT_ADDRESS, "0.0.0.0");
+      if (!address.matches("[0-9A-Za-z.:%-]{1,255}")) {
+        r.problem(DIRECT_ADDRESS, address, "must be an IP address or host name to listen on");
+      }
+      return new Direct(
+          r.integer(DIRECT_PORT, 0, -1, 65535),
+          address,
+          r.integer(DIRECT_THREADS, Runtime.getRuntime().availableProcessors(), 1, 256));
     }
   }
 

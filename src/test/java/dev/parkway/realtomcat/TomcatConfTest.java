@@ -87,6 +87,7 @@ class TomcatConfTest {
     assertThat(shown.keySet()).as("settings parkway.xml shows").containsExactlyInAnyOrderElementsOf(defaults.keySet());
     defaults.remove(Config.DELIVERY_THREADS); // the number of cores; parkway.xml shows 2
     defaults.remove(Config.MEMORY_MAX_BYTES); // a quarter of the heap; parkway.xml shows it for -Xmx1g
+    defaults.remove(Config.DIRECT_THREADS); // the number of cores; parkway.xml shows 2
     defaults.forEach((name, value) -> assertThat(shown.get(name)).as(name).isEqualTo(value));
   }
 

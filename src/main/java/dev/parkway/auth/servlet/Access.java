@@ -1,5 +1,6 @@
 package dev.parkway.auth.servlet;
 
+import dev.parkway.auth.AccessRequest;
 import dev.parkway.auth.Action;
 import dev.parkway.auth.Authorizer;
 import dev.parkway.auth.Grant;
@@ -66,26 +67,36 @@ public final class Access {
     if (known instanceof Grant grant) {
       return grant;
     }
+    Grant grant = authenticate(of(req).authorizer, new HttpAccessRequest(req));
+    req.setAttribute(GRANT_ATTRIBUTE, grant);
+    return grant;
+  }
+
+  /**
+   * Authenticates a request of any transport with {@code authorizer}.
+   *
+   * @throws ApiException 401 without credentials the authorizer accepts
+   */
+  public static Grant authenticate(Authorizer authorizer, AccessRequest request) {
     Grant grant;
     try {
-      grant = of(req).authorizer.authenticate(new HttpAccessRequest(req));
+      grant = authorizer.authenticate(request);
     } catch (Unauthenticated e) {
       throw unauthenticated(e);
     }
     if (grant == null) { // a custom authorizer's bug: refuse rather than allow
       throw new ApiException(500, "internal_error", "the authorizer gave no answer");
     }
-    req.setAttribute(GRANT_ATTRIBUTE, grant);
     return grant;
   }
 
   /**
-   * Refuses the request unless it may do {@code action} on {@code target}.
+   * Refuses unless {@code grant} allows {@code action} on {@code target}.
    *
-   * @throws ApiException 401 or 403
+   * @throws ApiException 403
    */
-  public static void require(HttpServletRequest req, Action action, Target target) {
-    if (!grant(req).allows(action, target)) {
+  public static void require(Grant grant, Action action, Target target) {
+    if (!grant.allows(action, target)) {
       throw new ApiException(
           403,
           "forbidden",
@@ -94,21 +105,35 @@ public final class Access {
     }
   }
 
+  /** {@link #requireSubscribe(HttpServletRequest, Subscription, String)} for a grant of any transport. */
+  public static void requireSubscribe(Grant grant, Subscription subscription, String clientId) {
+    for (String channel : subscription.channels()) {
+      require(grant, Action.SUBSCRIBE, Target.channel(channel));
+    }
+    for (String prefix : subscription.prefixes()) {
+      require(grant, Action.SUBSCRIBE, Target.pattern(prefix + "*"));
+    }
+    if (clientId != null) {
+      require(grant, Action.SUBSCRIBE, Target.mailbox(clientId));
+    }
+  }
+
+  /**
+   * Refuses the request unless it may do {@code action} on {@code target}.
+   *
+   * @throws ApiException 401 or 403
+   */
+  public static void require(HttpServletRequest req, Action action, Target target) {
+    require(grant(req), action, target);
+  }
+
   /**
    * A poll or stream: subscribe on every channel and pattern it names (a pattern needs a grant that
    * covers the whole pattern), and on the mailbox of the client id it acts as, if any ({@code client=}
    * names the slot a newer poll supersedes: acting as another client would cut off that client's polls).
    */
   public static void requireSubscribe(HttpServletRequest req, Subscription subscription, String clientId) {
-    for (String channel : subscription.channels()) {
-      require(req, Action.SUBSCRIBE, Target.channel(channel));
-    }
-    for (String prefix : subscription.prefixes()) {
-      require(req, Action.SUBSCRIBE, Target.pattern(prefix + "*"));
-    }
-    if (clientId != null) {
-      require(req, Action.SUBSCRIBE, Target.mailbox(clientId));
-    }
+    requireSubscribe(grant(req), subscription, clientId);
   }
 
   /** Server-wide statistics ({@code /metrics}): admin on {@link Target#server()}. */

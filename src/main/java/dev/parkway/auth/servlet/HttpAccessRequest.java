@@ -15,13 +15,13 @@ import java.util.Optional;
  * query, which some compatibility routes deliberately never do, and for a form POST it would consume the
  * body. Only the first {@code access_token} counts.
  */
-final class HttpAccessRequest implements AccessRequest {
+public final class HttpAccessRequest implements AccessRequest {
   static final String QUERY_PARAMETER = "access_token";
   private static final String BEARER = "Bearer";
 
   private final HttpServletRequest req;
 
-  HttpAccessRequest(HttpServletRequest req) {
+  public HttpAccessRequest(HttpServletRequest req) {
     this.req = req;
   }
 
@@ -52,7 +52,7 @@ final class HttpAccessRequest implements AccessRequest {
   }
 
   /** The token of {@code Authorization: Bearer <token>}, else of {@code access_token=} in the query. */
-  static Optional<String> bearerToken(String authorization, String query) {
+  public static Optional<String> bearerToken(String authorization, String query) {
     if (authorization != null) {
       String value = authorization.trim();
       // The scheme is case-insensitive (RFC 9110 11.1); another scheme (Basic, for a proxy) is not ours.

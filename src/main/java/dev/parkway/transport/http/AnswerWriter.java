@@ -62,7 +62,7 @@ public final class AnswerWriter {
         Map.of("Retry-After", Long.toString(seconds)));
   }
 
-  static byte[] encode(Answer.Events answer, boolean single) {
+  public static byte[] encode(Answer.Events answer, boolean single) {
     List<Event> events = answer.events();
     int size = 96;
     for (Event event : events) {

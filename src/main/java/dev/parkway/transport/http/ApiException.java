@@ -37,7 +37,7 @@ public final class ApiException extends RuntimeException {
     return headers;
   }
 
-  static ApiException badRequest(String code, String message) {
+  public static ApiException badRequest(String code, String message) {
     return new ApiException(400, code, message);
   }
 

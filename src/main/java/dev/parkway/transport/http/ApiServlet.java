@@ -94,7 +94,7 @@ public abstract class ApiServlet extends HttpServlet {
     }
   }
 
-  protected static ApiException storeUnavailable(String message) {
+  public static ApiException storeUnavailable(String message) {
     return new ApiException(503, "store_unavailable", message, Map.of("Retry-After", "1"));
   }
 
@@ -103,7 +103,7 @@ public abstract class ApiServlet extends HttpServlet {
         405, "method_not_allowed", "allowed here: " + allow, Map.of("Allow", allow));
   }
 
-  protected static ApiException notFound(String message) {
+  public static ApiException notFound(String message) {
     return new ApiException(404, "not_found", message);
   }
 

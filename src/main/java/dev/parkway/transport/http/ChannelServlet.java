@@ -18,7 +18,6 @@ import java.io.IOException;
  */
 final class ChannelServlet extends ApiServlet {
   private static final long serialVersionUID = 1L;
-  private static final int MAX_IDEMPOTENCY_KEY = 128;
 
   private final transient Broker broker;
   private final transient PollQuery query;
@@ -82,7 +81,7 @@ final class ChannelServlet extends ApiServlet {
   private void publish(HttpServletRequest req, HttpServletResponse resp, String channel)
       throws IOException {
     Access.require(req, Action.PUBLISH, Target.channel(channel));
-    String key = idempotencyKey(req.getHeader("Idempotency-Key"));
+    String key = IdempotencyKey.check(req.getHeader("Idempotency-Key"));
     String data = body.read(req);
     Published published = broker.publish(channel, data, key);
     var event = published.event();
@@ -113,18 +112,5 @@ final class ChannelServlet extends ApiServlet {
         200,
         new Wire.ChannelInfo(
             channel, stats.head(), stats.oldest(), stats.buffered(), broker.subscribers(channel)));
-  }
-
-  private static String idempotencyKey(String key) {
-    if (key == null) {
-      return null;
-    }
-    boolean printable = key.chars().allMatch(c -> c > 0x20 && c < 0x7f);
-    if (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY || !printable) {
-      throw ApiException.badRequest(
-          "invalid_idempotency_key",
-          "Idempotency-Key is 1-" + MAX_IDEMPOTENCY_KEY + " visible ASCII characters");
-    }
-    return key;
   }
 }

@@ -15,16 +15,16 @@ import java.util.Set;
  */
 public final class CorsPolicy {
   /** The methods the API answers. */
-  static final String METHODS = "GET, HEAD, POST, DELETE";
+  public static final String METHODS = "GET, HEAD, POST, DELETE";
 
   /**
    * The request headers the API reads that are not CORS-safelisted: the bearer token, JSON bodies,
    * SSE resumption, publish deduplication.
    */
-  static final String REQUEST_HEADERS = "Authorization, Content-Type, Idempotency-Key, Last-Event-ID";
+  public static final String REQUEST_HEADERS = "Authorization, Content-Type, Idempotency-Key, Last-Event-ID";
 
   /** The answer headers a page may read besides the safelisted ones: 503/429 back-off, 401/403 challenge. */
-  static final String EXPOSED_HEADERS = "Retry-After, WWW-Authenticate";
+  public static final String EXPOSED_HEADERS = "Retry-After, WWW-Authenticate";
 
   private final Set<String> origins;
   private final boolean anyOrigin;
@@ -39,7 +39,7 @@ public final class CorsPolicy {
   }
 
   /** The {@code Access-Control-Allow-Origin} for a request from {@code origin}, or null: not allowed. */
-  String allowOrigin(String origin) {
+  public String allowOrigin(String origin) {
     if (origin == null) {
       return null;
     }
@@ -51,11 +51,11 @@ public final class CorsPolicy {
   }
 
   /** Whether credentials are allowed for an origin whose {@link #allowOrigin} was {@code allowed}. */
-  boolean credentials(String allowed) {
+  public boolean credentials(String allowed) {
     return credentials && allowed != null && !allowed.equals("*");
   }
 
-  String maxAge() {
+  public String maxAge() {
     return maxAge;
   }
 

@@ -85,7 +85,7 @@ public final class JsonBody {
     return out.toByteArray();
   }
 
-  static String parse(byte[] bytes) {
+  public static String parse(byte[] bytes) {
     return parseValue(bytes).toString();
   }
 
@@ -119,7 +119,7 @@ public final class JsonBody {
     }
   }
 
-  private ApiException tooLarge() {
+  public ApiException tooLarge() {
     return new ApiException(
         413,
         "body_too_large",
@@ -127,7 +127,7 @@ public final class JsonBody {
         Map.of("Connection", "close"));
   }
 
-  static void requireJsonType(String contentType) {
+  public static void requireJsonType(String contentType) {
     if (contentType == null) {
       throw unsupported();
     }

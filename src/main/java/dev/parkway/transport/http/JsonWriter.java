@@ -32,6 +32,17 @@ public final class JsonWriter {
     resp.setHeader("X-Content-Type-Options", "nosniff");
   }
 
+  /** {@code body} as JSON bytes, for transports that write their own responses. */
+  public byte[] encode(Object body) {
+    return jsonb.toJson(body).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The JSON error body of {@code e}, counted as a rejection as {@link #error} counts it. */
+  public byte[] errorBody(ApiException e) {
+    rejections.count(e.status(), e.code());
+    return encode(new Wire.Error(e.code(), e.getMessage()));
+  }
+
   public void write(HttpServletResponse resp, int status, Object body) throws IOException {
     writeRaw(resp, status, jsonb.toJson(body).getBytes(StandardCharsets.UTF_8));
   }

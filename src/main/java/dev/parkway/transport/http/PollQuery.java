@@ -47,9 +47,41 @@ public final class PollQuery {
     return id;
   }
 
+  /**
+   * A request's query parameters as a transport shows them: the servlet request's, or the direct port's
+   * decoded query. Names are case-sensitive.
+   */
+  public interface Params {
+    /** The first value of {@code name}, or null. */
+    String get(String name);
+
+    /** Every value of {@code name}, or null when there is none. */
+    String[] all(String name);
+  }
+
+  /** A servlet request's parameters (already parsed by the container). */
+  public static Params of(HttpServletRequest req) {
+    return new Params() {
+      @Override
+      public String get(String name) {
+        return req.getParameter(name);
+      }
+
+      @Override
+      public String[] all(String name) {
+        return req.getParameterValues(name);
+      }
+    };
+  }
+
   /** The channels and patterns of {@code /poll}: repeated {@code channel=} and/or comma-separated. */
   public Subscription channels(HttpServletRequest req) {
-    String[] values = req.getParameterValues("channel");
+    return channels(of(req));
+  }
+
+  /** See {@link #channels(HttpServletRequest)}. */
+  public Subscription channels(Params params) {
+    String[] values = params.all("channel");
     List<String> names = new ArrayList<>();
     if (values != null) {
       for (String value : values) {
@@ -73,18 +105,22 @@ public final class PollQuery {
   }
 
   public PollRequest parse(HttpServletRequest req, Subscription subscription) {
-    String clientId = req.getParameter("client");
+    return parse(of(req), subscription);
+  }
+
+  public PollRequest parse(Params req, Subscription subscription) {
+    String clientId = req.get("client");
     return new PollRequest(
         subscription,
         start(req, subscription),
-        timeoutMillis(req.getParameter("timeout")),
-        limit(req.getParameter("limit")),
+        timeoutMillis(req.get("timeout")),
+        limit(req.get("limit")),
         clientId == null ? null : client(clientId));
   }
 
-  private Start start(HttpServletRequest req, Subscription subscription) {
-    String after = req.getParameter("after");
-    String since = req.getParameter("since");
+  private Start start(Params req, Subscription subscription) {
+    String after = req.get("after");
+    String since = req.get("since");
     if (after != null && since != null) {
       throw ApiException.badRequest("invalid_parameter", "send after or since, not both");
     }
