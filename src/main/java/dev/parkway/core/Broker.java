@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Publishes events and parks polls until they can be answered.
@@ -305,12 +306,21 @@ public final class Broker implements EventStore.ChangeListener {
 
   @Override
   public void appended(String channel, long seq) {
-    dispatch(() -> fanOut(index.waitersFor(channel), waiter -> waiter.onAppended(channel)));
+    dispatch(() -> fanOut(index.waitersFor(channel), () -> {
+      SharedReads reads = new SharedReads(reader); // one per task: confined to its thread
+      return waiter -> {
+        if (waiter instanceof ParkedPoll poll) {
+          poll.onAppended(channel, reads);
+        } else {
+          waiter.onAppended(channel);
+        }
+      };
+    }));
   }
 
   @Override
   public void deleted(String channel) {
-    dispatch(() -> fanOut(index.exactWaitersFor(channel), waiter -> waiter.onDeleted(channel)));
+    dispatch(() -> fanOut(index.exactWaitersFor(channel), () -> waiter -> waiter.onDeleted(channel)));
   }
 
   /**
@@ -319,7 +329,8 @@ public final class Broker implements EventStore.ChangeListener {
    */
   @Override
   public void resync() {
-    dispatch(() -> fanOut(index.all(), waiter -> waiter.onAppended(coveredName(waiter.subscription()))));
+    dispatch(() -> fanOut(
+        index.all(), () -> waiter -> waiter.onAppended(coveredName(waiter.subscription()))));
   }
 
   /** A name the subscription covers, for a wake that concerns no channel in particular. */
@@ -337,12 +348,23 @@ public final class Broker implements EventStore.ChangeListener {
    * deadline) must go on.
    */
   void check(ParkedPoll poll) {
+    check(poll, null);
+  }
+
+  /** {@link #check(ParkedPoll)}, taking the read from {@code reads} when one is given. */
+  void check(ParkedPoll poll, SharedReads reads) {
     if (poll.isFinished()) {
       return;
     }
     Batch batch;
+    SharedReads.Read shared = null;
     try {
-      batch = reader.read(poll.subscription(), poll.cursor(), poll.request().limit());
+      if (reads == null) {
+        batch = reader.read(poll.subscription(), poll.cursor(), poll.request().limit());
+      } else {
+        shared = reads.read(poll);
+        batch = shared.batch;
+      }
     } catch (StoreUnavailableException e) {
       LOG.log(Level.DEBUG, "re-read failed; poll stays parked", e);
       return;
@@ -358,7 +380,7 @@ public final class Broker implements EventStore.ChangeListener {
       }
     }
     if (!batch.isEmpty()) {
-      poll.finish(Answer.Events.of(batch));
+      poll.finish(shared != null ? shared.answer() : Answer.Events.of(batch));
     }
   }
 
@@ -414,15 +436,18 @@ public final class Broker implements EventStore.ChangeListener {
     }
   }
 
-  /** Splits a large fan-out over the delivery threads; runs the first share on this thread. */
-  private void fanOut(List<Waiter> waiters, Consumer<Waiter> action) {
+  /**
+   * Splits a large fan-out over the delivery threads; runs the first share on this thread. Each share
+   * gets its own action from {@code actions}, so per-task state ({@link SharedReads}) stays on one thread.
+   */
+  private void fanOut(List<Waiter> waiters, Supplier<Consumer<Waiter>> actions) {
     int n = waiters.size();
     int share = Math.max(FAN_OUT_BATCH, (n + deliveryThreads - 1) / deliveryThreads);
     for (int from = share; from < n; from += share) {
       List<Waiter> part = waiters.subList(from, Math.min(n, from + share));
-      dispatch(() -> part.forEach(action));
+      dispatch(() -> part.forEach(actions.get()));
     }
-    waiters.subList(0, Math.min(n, share)).forEach(action);
+    waiters.subList(0, Math.min(n, share)).forEach(actions.get());
   }
 
   /** Runs on the delivery executor, or here if it no longer takes work (shutting down). */

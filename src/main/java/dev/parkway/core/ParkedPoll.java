@@ -90,12 +90,22 @@ public final class ParkedPoll implements Waiter {
 
   @Override
   public void onAppended(String channel) {
+    onAppended(channel, null);
+  }
+
+  /**
+   * A wake within a fan-out task: the first read may be one the task's other polls share; a re-read (for a
+   * wake that came in meanwhile) is always this poll's own, since the shared one may predate that wake.
+   */
+  void onAppended(String channel, SharedReads reads) {
     if (pendingWakes.getAndIncrement() != 0) {
       return; // the thread already re-reading will read again
     }
     int seen = 1;
+    SharedReads first = reads;
     do {
-      broker.check(this);
+      broker.check(this, first);
+      first = null;
       seen = pendingWakes.addAndGet(-seen);
     } while (seen != 0);
   }

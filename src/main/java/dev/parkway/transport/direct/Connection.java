@@ -5,9 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -43,11 +41,15 @@ final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Routes routes;
   private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
+  /** Where answers are written from: below the response encoder, which {@link Wire} bytes skip. */
+  private ChannelHandlerContext out;
   private String remoteAddress;
   private boolean busy;
   private boolean keepAlive;
   /** An HTTP/1.0 client that asked for keep-alive: its answers must say {@code Connection: keep-alive}. */
   private boolean keepAliveHeader;
+  /** The current request is a HEAD: its answer goes without its body. */
+  private boolean head;
   private ParkedPoll parked;
 
   Connection(Routes routes) {
@@ -57,6 +59,7 @@ final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.out = ctx.pipeline().context(DirectServer.DECODER);
   }
 
   @Override
@@ -84,6 +87,7 @@ final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
     busy = true;
     keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
     keepAliveHeader = keepAlive && request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+    head = request.method().equals(HttpMethod.HEAD);
     if (request.decoderResult().isFailure()) {
       send(routes.responses().error(refusal(request.decoderResult().cause()), null));
       return;
@@ -116,7 +120,7 @@ final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   /** Writes the answer to the current request, from any thread. */
-  void answer(FullHttpResponse response) {
+  void answer(Wire response) {
     if (ctx.executor().inEventLoop()) {
       send(response);
     } else {
@@ -133,26 +137,17 @@ final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
   }
 
-  private void send(FullHttpResponse response) {
-    if (!busy) { // the connection closed, or a stray second answer: never write twice
-      response.release();
+  private void send(Wire response) {
+    if (!busy || !ctx.channel().isActive()) { // closed, or a stray second answer: never write twice
       return;
     }
     busy = false;
     parked = null;
-    if (!ctx.channel().isActive()) {
-      response.release();
-      return;
-    }
     if (!keepAlive) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      out.writeAndFlush(response.buffer(head, true, false)).addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    if (keepAliveHeader) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-    }
-    ctx.writeAndFlush(response, ctx.voidPromise());
+    out.writeAndFlush(response.buffer(head, false, keepAliveHeader), out.voidPromise());
     if (!pipelined.isEmpty()) {
       // Not inline: the route that answered may still be on the stack (an immediate answer), and it must
       // not see the next request as its own.

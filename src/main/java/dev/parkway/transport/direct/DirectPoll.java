@@ -11,6 +11,16 @@ import dev.parkway.transport.http.ApiException;
  * to its {@link Connection}. Called once, on any thread (see {@link PollResponder}).
  */
 final class DirectPoll implements PollResponder {
+  /**
+   * The last events answer built. In a fan-out the polls that made the same read get one shared {@link
+   * Answer.Events} one after another (see {@code SharedReads}); comparing by identity builds their bytes
+   * once. Threads that race here only overwrite each other's entry (a miss). Not a ThreadLocal, which
+   * would pin the web application's class loader to a container thread.
+   */
+  private static volatile Built last;
+
+  private record Built(Answer.Events answer, boolean single, String allowOrigin, Wire wire) {}
+
   private final Connection connection;
   private final Routes routes;
   private final boolean single;
@@ -23,6 +33,19 @@ final class DirectPoll implements PollResponder {
     this.allowOrigin = allowOrigin;
   }
 
+  private Wire events(Answer.Events events) {
+    Built seen = last;
+    if (seen != null
+        && seen.answer() == events
+        && seen.single() == single
+        && java.util.Objects.equals(seen.allowOrigin(), allowOrigin)) {
+      return seen.wire();
+    }
+    Wire wire = routes.responses().json(200, AnswerWriter.encode(events, single), allowOrigin);
+    last = new Built(events, single, allowOrigin, wire);
+    return wire;
+  }
+
   @Override
   public String origin() {
     return connection.remoteAddress();
@@ -32,7 +55,7 @@ final class DirectPoll implements PollResponder {
   public void answer(Answer answer) {
     Responses responses = routes.responses();
     if (answer instanceof Answer.Events events) {
-      connection.answer(responses.json(200, AnswerWriter.encode(events, single), allowOrigin));
+      connection.answer(events(events));
     } else if (answer instanceof Answer.ChannelDeleted deleted) {
       connection.answer(responses.error(
           new ApiException(410, "channel_deleted", "channel " + deleted.channel() + " was deleted"),

@@ -17,15 +17,21 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +55,8 @@ public final class DirectServer {
   static final int MAX_LINE = 8192;
   static final int MAX_HEADERS = 8192;
   static final int IDLE_SECONDS = 60;
+  /** The request decoder's name: answers are written from its place, below the response encoder. */
+  static final String DECODER = "decoder";
 
   private final EventLoopGroup acceptor;
   private final EventLoopGroup loops;
@@ -88,7 +96,10 @@ public final class DirectServer {
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
                         .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                        .addLast(new HttpServerCodec(MAX_LINE, MAX_HEADERS, 8192))
+                        .addLast(DECODER, new HttpRequestDecoder(MAX_LINE, MAX_HEADERS, 8192))
+                        // Only for what the aggregator writes itself (100 Continue, 417): Parkway's
+                        // own answers are Wire bytes, written below this encoder.
+                        .addLast(new HttpResponseEncoder())
                         .addLast(new BodyLimit(bodyMax, responses))
                         .addLast(new Connection(routes));
                   }
@@ -136,12 +147,40 @@ public final class DirectServer {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      var answer = responses.error(
-          new ApiException(413, "body_too_large", "the body exceeds " + bodyMax + " bytes (parkway.body.max)",
-              Map.of()),
-          responses.allowOrigin(oversized.headers().get(HttpHeaderNames.ORIGIN)));
-      answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+      ctx.pipeline().context(DECODER).writeAndFlush(tooLarge(oversized).buffer(false, true, false))
+          .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * A request that says {@code Expect: 100-continue} with a {@code Content-Length} over the limit is
+     * refused before its body is sent. The aggregator writes this answer itself (through the response
+     * encoder, as an {@link HttpResponse}) and then closes the connection.
+     */
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+      Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
+      if (answer instanceof HttpResponse refusal && refusal.status().code() == 413) {
+        Wire wire = tooLarge(start);
+        byte[] bytes = wire.bytes();
+        FullHttpResponse json = new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+            Unpooled.wrappedBuffer(bytes, wire.headLength(), bytes.length - wire.headLength()));
+        json.headers()
+            .set(HttpHeaderNames.CONTENT_TYPE, JsonWriter.JSON)
+            .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+            .set("X-Content-Type-Options", "nosniff")
+            .set(HttpHeaderNames.CONTENT_LENGTH, bytes.length - wire.headLength())
+            .set(HttpHeaderNames.CONNECTION, "close");
+        return json;
+      }
+      return answer;
+    }
+
+    private Wire tooLarge(HttpMessage request) {
+      return responses.error(
+          new ApiException(413, "body_too_large", "the body exceeds " + bodyMax + " bytes (parkway.body.max)"),
+          responses.allowOrigin(request.headers().get(HttpHeaderNames.ORIGIN)));
     }
   }
 }

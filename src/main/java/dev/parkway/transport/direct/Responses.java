@@ -3,33 +3,21 @@ package dev.parkway.transport.direct;
 import dev.parkway.transport.http.ApiException;
 import dev.parkway.transport.http.CorsPolicy;
 import dev.parkway.transport.http.JsonWriter;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Builds the direct port's answers with the headers every Parkway answer carries ({@code Content-Type},
- * {@code Cache-Control: no-store}, {@code X-Content-Type-Options: nosniff}, {@code Content-Length}), the
- * CORS headers of the request's origin, and, for errors, the API's {@code {"error", "message"}} body.
- * Header names and fixed values are pre-encoded ASCII, so an answer costs no character encoding but its
- * length. Thread-safe.
+ * Builds the direct port's answers as {@link Wire} bytes, with the headers every Parkway answer carries
+ * ({@code Content-Type}, {@code Cache-Control: no-store}, {@code X-Content-Type-Options: nosniff},
+ * {@code Content-Length}), the CORS headers of the request's origin, and, for errors, the API's {@code
+ * {"error", "message"}} body. Header values that could carry a client's bytes (the allowed origin is
+ * always a configured value or {@code *}, never the request's) are never written here. Thread-safe.
  */
 final class Responses {
-  private static final AsciiString JSON = AsciiString.cached(JsonWriter.JSON);
-  private static final AsciiString NO_STORE = AsciiString.cached("no-store");
-  private static final AsciiString NOSNIFF = AsciiString.cached("nosniff");
-  private static final AsciiString X_CONTENT_TYPE_OPTIONS = AsciiString.cached("x-content-type-options");
-  private static final AsciiString ORIGIN = AsciiString.cached("Origin");
-  private static final AsciiString TRUE = AsciiString.cached("true");
-  private static final AsciiString EXPOSED = AsciiString.cached(CorsPolicy.EXPOSED_HEADERS);
+  private static final String COMMON =
+      "cache-control: no-store\r\nx-content-type-options: nosniff\r\n";
+  private static final String JSON_TYPE = "content-type: " + JsonWriter.JSON + "\r\n";
 
   private final JsonWriter json;
   private final CorsPolicy cors;
@@ -44,10 +32,6 @@ final class Responses {
     return cors != null;
   }
 
-  CorsPolicy cors() {
-    return cors;
-  }
-
   /**
    * The {@code Access-Control-Allow-Origin} a request's answers carry, or null for none: no CORS, no
    * {@code Origin}, or an origin not allowed.
@@ -56,47 +40,32 @@ final class Responses {
     return cors == null ? null : cors.allowOrigin(origin);
   }
 
-  FullHttpResponse json(int status, byte[] body, String allowOrigin) {
+  Wire json(int status, byte[] body, String allowOrigin) {
     return json(status, body, allowOrigin, Map.of());
   }
 
-  FullHttpResponse json(int status, byte[] body, String allowOrigin, Map<String, String> extra) {
-    HttpHeaders headers = new DefaultHttpHeaders(false);
-    headers.add(HttpHeaderNames.CONTENT_TYPE, JSON);
-    headers.add(HttpHeaderNames.CACHE_CONTROL, NO_STORE);
-    headers.add(X_CONTENT_TYPE_OPTIONS, NOSNIFF);
-    headers.add(HttpHeaderNames.CONTENT_LENGTH, body.length);
-    extra.forEach(headers::set);
-    corsHeaders(headers, allowOrigin);
-    return new DefaultFullHttpResponse(
-        HttpVersion.HTTP_1_1,
-        HttpResponseStatus.valueOf(status),
-        Unpooled.wrappedBuffer(body),
-        headers,
-        EmptyHttpHeaders.INSTANCE);
+  Wire json(int status, byte[] body, String allowOrigin, Map<String, String> extra) {
+    StringBuilder head = statusLine(status).append(JSON_TYPE).append(COMMON);
+    head.append("content-length: ").append(body.length).append("\r\n");
+    extra.forEach((name, value) -> header(head, name, value));
+    corsHeaders(head, allowOrigin);
+    return wire(head, body);
   }
 
   /** A 204 with the common headers and no body. */
-  FullHttpResponse noContent(String allowOrigin) {
-    HttpHeaders headers = new DefaultHttpHeaders(false);
-    headers.add(HttpHeaderNames.CACHE_CONTROL, NO_STORE);
-    headers.add(X_CONTENT_TYPE_OPTIONS, NOSNIFF);
-    corsHeaders(headers, allowOrigin);
-    return new DefaultFullHttpResponse(
-        HttpVersion.HTTP_1_1,
-        HttpResponseStatus.NO_CONTENT,
-        Unpooled.EMPTY_BUFFER,
-        headers,
-        EmptyHttpHeaders.INSTANCE);
+  Wire noContent(String allowOrigin) {
+    StringBuilder head = statusLine(204).append(COMMON);
+    corsHeaders(head, allowOrigin);
+    return wire(head, new byte[0]);
   }
 
   /** The API's JSON error for {@code e}, with its own headers ({@code Retry-After}, {@code Allow}, ...). */
-  FullHttpResponse error(ApiException e, String allowOrigin) {
+  Wire error(ApiException e, String allowOrigin) {
     return json(e.status(), json.errorBody(e), allowOrigin, e.headers());
   }
 
   /** The answer to a CORS preflight: 204 with what the API allows, or 403 {@code origin_not_allowed}. */
-  FullHttpResponse preflight(String allowOrigin) {
+  Wire preflight(String allowOrigin) {
     Map<String, String> vary =
         Map.of("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
     if (allowOrigin == null) {
@@ -107,31 +76,53 @@ final class Responses {
           null,
           vary);
     }
-    FullHttpResponse answer = noContent(null);
-    HttpHeaders headers = answer.headers();
-    vary.forEach(headers::set);
-    headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allowOrigin);
+    StringBuilder head = statusLine(204).append(COMMON);
+    vary.forEach((name, value) -> header(head, name, value));
+    header(head, "Access-Control-Allow-Origin", allowOrigin);
     if (cors.credentials(allowOrigin)) {
-      headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+      header(head, "Access-Control-Allow-Credentials", "true");
     }
-    headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, CorsPolicy.METHODS);
-    headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, CorsPolicy.REQUEST_HEADERS);
-    headers.set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, cors.maxAge());
-    return answer;
+    header(head, "Access-Control-Allow-Methods", CorsPolicy.METHODS);
+    header(head, "Access-Control-Allow-Headers", CorsPolicy.REQUEST_HEADERS);
+    header(head, "Access-Control-Max-Age", cors.maxAge());
+    return wire(head, new byte[0]);
   }
 
-  private void corsHeaders(HttpHeaders headers, String allowOrigin) {
+  private void corsHeaders(StringBuilder head, String allowOrigin) {
     if (cors == null) {
       return;
     }
-    headers.add(HttpHeaderNames.VARY, ORIGIN);
+    header(head, "Vary", "Origin");
     if (allowOrigin == null) {
       return;
     }
-    headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allowOrigin);
+    header(head, "Access-Control-Allow-Origin", allowOrigin);
     if (cors.credentials(allowOrigin)) {
-      headers.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+      header(head, "Access-Control-Allow-Credentials", "true");
     }
-    headers.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED);
+    header(head, "Access-Control-Expose-Headers", CorsPolicy.EXPOSED_HEADERS);
+  }
+
+  private static StringBuilder statusLine(int status) {
+    return new StringBuilder(256)
+        .append("HTTP/1.1 ")
+        .append(status)
+        .append(' ')
+        .append(HttpResponseStatus.valueOf(status).reasonPhrase())
+        .append("\r\n");
+  }
+
+  /** One header line; every name and value here is Parkway's own ASCII, never a client's bytes. */
+  private static void header(StringBuilder head, String name, String value) {
+    head.append(name).append(": ").append(value).append("\r\n");
+  }
+
+  private static Wire wire(StringBuilder head, byte[] body) {
+    head.append("\r\n");
+    byte[] headBytes = head.toString().getBytes(StandardCharsets.US_ASCII);
+    byte[] bytes = new byte[headBytes.length + body.length];
+    System.arraycopy(headBytes, 0, bytes, 0, headBytes.length);
+    System.arraycopy(body, 0, bytes, headBytes.length, body.length);
+    return new Wire(bytes, headBytes.length);
   }
 }

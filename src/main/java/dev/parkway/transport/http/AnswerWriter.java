@@ -23,6 +23,15 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class AnswerWriter {
   private static final byte[] EVENTS_OPEN = "{\"events\":[".getBytes(StandardCharsets.US_ASCII);
+  /**
+   * The last answer encoded. In a fan-out the core hands the polls that made the same read one shared
+   * {@link Answer.Events} (see {@code SharedReads}), one poll after another: comparing by identity turns N
+   * encodings into one. Delivery threads that race here only overwrite each other's entry (a miss, not an
+   * error). Not a ThreadLocal: on a container thread that would pin the web application's class loader.
+   */
+  private static volatile Encoded last;
+
+  private record Encoded(Answer.Events answer, boolean single, byte[] bytes) {}
   private final JsonWriter json;
   private final Duration retryAfterMax;
 
@@ -41,7 +50,7 @@ public final class AnswerWriter {
 
   void write(HttpServletResponse resp, Answer answer, boolean single) throws IOException {
     if (answer instanceof Answer.Events events) {
-      JsonWriter.writeRaw(resp, 200, encode(events, single));
+      JsonWriter.writeRaw(resp, 200, encodeShared(events, single));
     } else if (answer instanceof Answer.ChannelDeleted deleted) {
       json.error(
           resp,
@@ -60,6 +69,20 @@ public final class AnswerWriter {
         "shutting_down",
         "the server is stopping; poll again shortly",
         Map.of("Retry-After", Long.toString(seconds)));
+  }
+
+  /**
+   * {@link #encode}, reusing the bytes of the last answer encoded if it is the same object.
+   * The bytes returned are shared: never modify them.
+   */
+  public static byte[] encodeShared(Answer.Events answer, boolean single) {
+    Encoded seen = last;
+    if (seen != null && seen.answer() == answer && seen.single() == single) {
+      return seen.bytes();
+    }
+    byte[] bytes = encode(answer, single);
+    last = new Encoded(answer, single, bytes);
+    return bytes;
   }
 
   public static byte[] encode(Answer.Events answer, boolean single) {
