@@ -17,6 +17,7 @@ import dev.parkway.transport.http.ApiException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/1.1 connection of the direct port: answers its requests one at a time, in order.
@@ -32,7 +33,8 @@ import java.util.ArrayDeque;
  * freeing its slot: the servlet containers only notice at the next write.
  *
  * <p><b>Idle connections.</b> A connection with no request for {@link DirectServer#IDLE_SECONDS} is
- * closed; a parked poll is not idle.
+ * closed; a parked poll is not idle. The check is on reads only (the idle handler watches no writes, so
+ * an answer costs no write listener), and counts from the last answer as well as the last request.
  */
 final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final System.Logger LOG = System.getLogger(Connection.class.getName());
@@ -51,6 +53,8 @@ final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
   /** The current request is a HEAD: its answer goes without its body. */
   private boolean head;
   private ParkedPoll parked;
+  /** When the last answer was written (System.nanoTime), for the idle check. */
+  private long answeredAt = System.nanoTime();
 
   Connection(Routes routes) {
     this.routes = routes;
@@ -143,6 +147,7 @@ final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     busy = false;
     parked = null;
+    answeredAt = System.nanoTime();
     if (!keepAlive) {
       out.writeAndFlush(response.buffer(head, true, false)).addListener(ChannelFutureListener.CLOSE);
       return;
@@ -187,7 +192,10 @@ final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof IdleStateEvent) {
-      if (!busy) {
+      // Nothing read for IDLE_SECONDS. Close unless a request is being answered, or was answered less
+      // than that ago (a poll that waited long): that one gets the same time for its next request.
+      long idle = System.nanoTime() - answeredAt;
+      if (!busy && idle >= TimeUnit.SECONDS.toNanos(DirectServer.IDLE_SECONDS)) {
         ctx.close();
       }
       return;

@@ -95,7 +95,7 @@ public final class DirectServer {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
-                        .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
+                        .addLast(new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS))
                         .addLast(DECODER, new HttpRequestDecoder(MAX_LINE, MAX_HEADERS, 8192))
                         // Only for what the aggregator writes itself (100 Continue, 417): Parkway's
                         // own answers are Wire bytes, written below this encoder.
