@@ -7,6 +7,9 @@ import dev.parkway.transport.http.PollQuery;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +57,10 @@ final class DirectRequest implements AccessRequest, PollQuery.Params {
       throw ApiException.badRequest("invalid_parameter", "the request target must be a path");
     }
     try {
+      requireUtf8(rawPath);
+      if (rawQuery != null) {
+        requireUtf8(rawQuery);
+      }
       String[] parts = rawPath.substring(1).split("/", -1);
       String[] decoded = new String[parts.length];
       for (int i = 0; i < parts.length; i++) {
@@ -62,13 +69,57 @@ final class DirectRequest implements AccessRequest, PollQuery.Params {
       Map<String, List<String>> query =
           rawQuery == null
               ? Map.of()
-              : new QueryStringDecoder(rawQuery, StandardCharsets.UTF_8, false, MAX_PARAMETERS, true)
+              : new QueryStringDecoder(rawQuery, StandardCharsets.UTF_8, false, MAX_PARAMETERS + 1, true)
                   .parameters();
+      // The decoder stops quietly at its limit, dropping the rest (a timeout= after 1000 others would
+      // be lost and the poll park for the default time): one past the limit is the refusal Tomcat gives.
+      if (query.values().stream().mapToInt(List::size).sum() > MAX_PARAMETERS) {
+        throw new IllegalArgumentException("more than " + MAX_PARAMETERS + " query parameters");
+      }
       return new DirectRequest(
           request.method().name(), rawQuery, List.of(decoded), query, request.headers(), remoteAddress);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(
-          "invalid_parameter", "the path or query is malformed (bad %-encoding)");
+          "invalid_parameter", "the path or query is malformed (bad %-encoding or too many parameters)");
+    }
+  }
+
+  /**
+   * Refuses a path or query whose %-escapes are broken or do not spell UTF-8, as Tomcat does. Netty's
+   * decoder would put U+FFFD in place of the bad bytes, and the request would be judged on a value the
+   * client never sent ({@code after=%C3%28} an invalid cursor, not a malformed query). Checking the whole
+   * string is enough: the separators ({@code / & =}) are ASCII, which never occurs inside a UTF-8
+   * sequence, so the string is valid exactly when every piece of it is.
+   *
+   * @throws IllegalArgumentException if it is not
+   */
+  private static void requireUtf8(String raw) {
+    if (raw.indexOf('%') < 0) {
+      return; // no escapes: the characters are what they are
+    }
+    byte[] bytes = new byte[raw.length()];
+    int n = 0;
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c != '%') {
+        bytes[n++] = (byte) c;
+        continue;
+      }
+      int high = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+      int low = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 2), 16) : -1;
+      if (high < 0 || low < 0) {
+        throw new IllegalArgumentException("broken %-escape at " + i);
+      }
+      bytes[n++] = (byte) (high << 4 | low);
+      i += 2;
+    }
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, 0, n));
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("%-escapes that are not UTF-8", e);
     }
   }
 
