@@ -314,6 +314,23 @@ class DirectRefusalsTest extends DirectTestSupport {
     assertThat(server.broker().parkedCount()).isZero();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"HTTP/9.9", "HTTP/2.0", "HTTP/0.9"})
+  void anotherMajorHttpVersionIs505AndTheConnectionCloses(String version) throws IOException {
+    try (RawHttp raw = raw()) {
+      RawHttp.Response answer = raw.send("GET /health " + version + "\r\nHost: x\r\n\r\n").readToEnd();
+      assertError(answer, 505, "http_version_not_supported");
+      assertThat(answer.headers()).containsEntry("connection", "close");
+    }
+  }
+
+  @Test
+  void aHigherMinorVersionIsServedAsHttp11() {
+    RawHttp.Response answer = rawOnce("GET /health HTTP/1.2\r\nHost: x\r\n\r\n");
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(body(answer.body()).getString("status")).isEqualTo("up");
+  }
+
   // ---- per-address limit ----
 
   @Test

@@ -82,10 +82,18 @@ final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private void handle(FullHttpRequest request) {
     busy = true;
-    keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+    // Netty reads any "HTTP/x.y" and keeps such a connection alive; RFC 9112 2.6: a higher minor version
+    // is served as 1.1, another major version refused (Tomcat: 505).
+    boolean http1 = request.protocolVersion().majorVersion() == 1;
+    keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess() && http1;
     keepAliveHeader = keepAlive && request.protocolVersion().equals(HttpVersion.HTTP_1_0);
     if (request.decoderResult().isFailure()) {
       send(routes.responses().error(refusal(request.decoderResult().cause()), null));
+      return;
+    }
+    if (!http1) {
+      send(routes.responses().error(new ApiException(505, "http_version_not_supported",
+          "this port speaks HTTP/1.1 and HTTP/1.0, not " + request.protocolVersion().text()), null));
       return;
     }
     routes.handle(this, request);
