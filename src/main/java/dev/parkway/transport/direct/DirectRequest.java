@@ -18,8 +18,9 @@ import java.util.Optional;
 /**
  * One request on the direct port, as the routes and the {@link dev.parkway.auth.Authorizer} read it: its
  * method, its path split into percent-decoded segments, its decoded query and its headers. The query is
- * decoded once, up front, so a malformed one is refused (400 {@code invalid_parameter}) before any route
- * runs, as on the servlet port. Confined to the event loop thread that read it.
+ * decoded once, up front; a malformed one (bad %-escapes or UTF-8, more than 1000 parameters) is refused
+ * (400 {@code invalid_parameter}) once the request is authenticated, before the route reads it, as on the
+ * servlet port. Confined to the event loop thread that read it.
  */
 final class DirectRequest implements AccessRequest, PollQuery.Params {
   /** As many query parameters as Tomcat accepts by default (maxParameterCount). */
@@ -28,6 +29,7 @@ final class DirectRequest implements AccessRequest, PollQuery.Params {
   private final String method;
   private final String rawQuery;
   private final List<String> segments;
+  /** Null when the query is malformed. */
   private final Map<String, List<String>> query;
   private final HttpHeaders headers;
   private final String remoteAddress;
@@ -47,7 +49,13 @@ final class DirectRequest implements AccessRequest, PollQuery.Params {
     this.remoteAddress = remoteAddress;
   }
 
-  /** @throws ApiException 400 {@code invalid_parameter} for a malformed path or query */
+  /**
+   * Reads {@code request}'s target. A malformed query is not refused here but by {@link
+   * #requireWellFormedQuery} (and any read of it), so that a request without credentials is refused for
+   * that first, as on the servlet port.
+   *
+   * @throws ApiException 400 {@code invalid_parameter} for a malformed path
+   */
   static DirectRequest of(HttpRequest request, String remoteAddress) {
     String uri = request.uri();
     int q = uri.indexOf('?');
@@ -56,31 +64,46 @@ final class DirectRequest implements AccessRequest, PollQuery.Params {
     if (!rawPath.startsWith("/")) {
       throw ApiException.badRequest("invalid_parameter", "the request target must be a path");
     }
+    List<String> segments;
     try {
       requireUtf8(rawPath);
-      if (rawQuery != null) {
-        requireUtf8(rawQuery);
-      }
       String[] parts = rawPath.substring(1).split("/", -1);
       String[] decoded = new String[parts.length];
       for (int i = 0; i < parts.length; i++) {
         decoded[i] = QueryStringDecoder.decodeComponent(parts[i], StandardCharsets.UTF_8);
       }
-      Map<String, List<String>> query =
-          rawQuery == null
-              ? Map.of()
-              : new QueryStringDecoder(rawQuery, StandardCharsets.UTF_8, false, MAX_PARAMETERS + 1, true)
-                  .parameters();
-      // The decoder stops quietly at its limit, dropping the rest (a timeout= after 1000 others would
-      // be lost and the poll park for the default time): one past the limit is the refusal Tomcat gives.
-      if (query.values().stream().mapToInt(List::size).sum() > MAX_PARAMETERS) {
-        throw new IllegalArgumentException("more than " + MAX_PARAMETERS + " query parameters");
-      }
-      return new DirectRequest(
-          request.method().name(), rawQuery, List.of(decoded), query, request.headers(), remoteAddress);
+      segments = List.of(decoded);
     } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("invalid_parameter", "the path is malformed (bad %-encoding)");
+    }
+    Map<String, List<String>> query;
+    try {
+      query = rawQuery == null ? Map.of() : decodeQuery(rawQuery);
+    } catch (IllegalArgumentException e) {
+      query = null;
+    }
+    return new DirectRequest(
+        request.method().name(), rawQuery, segments, query, request.headers(), remoteAddress);
+  }
+
+  private static Map<String, List<String>> decodeQuery(String rawQuery) {
+    requireUtf8(rawQuery);
+    Map<String, List<String>> query =
+        new QueryStringDecoder(rawQuery, StandardCharsets.UTF_8, false, MAX_PARAMETERS + 1, true)
+            .parameters();
+    // The decoder stops quietly at its limit, dropping the rest (a timeout= after 1000 others would be
+    // lost and the poll park for the default time): one past the limit is the refusal Tomcat gives.
+    if (query.values().stream().mapToInt(List::size).sum() > MAX_PARAMETERS) {
+      throw new IllegalArgumentException("more than " + MAX_PARAMETERS + " query parameters");
+    }
+    return query;
+  }
+
+  /** @throws ApiException 400 {@code invalid_parameter} if the query is malformed */
+  void requireWellFormedQuery() {
+    if (query == null) {
       throw ApiException.badRequest(
-          "invalid_parameter", "the path or query is malformed (bad %-encoding or too many parameters)");
+          "invalid_parameter", "the query string is malformed (bad %-encoding or too many parameters)");
     }
   }
 
@@ -130,12 +153,14 @@ final class DirectRequest implements AccessRequest, PollQuery.Params {
 
   @Override
   public String get(String name) {
+    requireWellFormedQuery();
     List<String> values = query.get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
   }
 
   @Override
   public String[] all(String name) {
+    requireWellFormedQuery();
     List<String> values = query.get(name);
     return values == null ? null : values.toArray(String[]::new);
   }
