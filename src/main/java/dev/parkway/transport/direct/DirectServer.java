@@ -25,7 +25,9 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * socket, a few small objects and no buffer, and an answer is one write (docs/benchmarks.md).
  *
  * <p>Threads: one acceptor ({@code parkway-direct-accept}) and {@code parkway.direct.threads} event loops
- * ({@code parkway-direct-N}), daemons, all ended by {@link #stop}.
+ * ({@code parkway-direct-N}), daemons, all ended by {@link #stop} (or a failed start) before it returns.
  *
  * <p>Limits: request line {@value #MAX_LINE} bytes (414), headers {@value #MAX_HEADERS} bytes (431), body
  * {@code parkway.body.max} (413), {@value Connection#MAX_PIPELINED} pipelined requests, idle connections
@@ -53,11 +55,13 @@ public final class DirectServer {
   private final EventLoopGroup acceptor;
   private final EventLoopGroup loops;
   private final Channel listener;
+  private final List<Thread> threads;
 
-  private DirectServer(EventLoopGroup acceptor, EventLoopGroup loops, Channel listener) {
+  private DirectServer(EventLoopGroup acceptor, EventLoopGroup loops, Channel listener, List<Thread> threads) {
     this.acceptor = acceptor;
     this.loops = loops;
     this.listener = listener;
+    this.threads = threads;
   }
 
   /**
@@ -72,9 +76,9 @@ public final class DirectServer {
     Responses responses = new Responses(json, cors);
     Routes routes = new Routes(broker, config, authorizer, responses, json);
     int bodyMax = config.bodyMax();
-    EventLoopGroup acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("parkway-direct-accept", true));
-    EventLoopGroup loops =
-        new NioEventLoopGroup(direct.threads(), new DefaultThreadFactory("parkway-direct", true));
+    List<Thread> threads = new CopyOnWriteArrayList<>();
+    EventLoopGroup acceptor = new NioEventLoopGroup(1, new Threads("parkway-direct-accept", threads));
+    EventLoopGroup loops = new NioEventLoopGroup(direct.threads(), new Threads("parkway-direct", threads));
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(acceptor, loops)
@@ -96,13 +100,14 @@ public final class DirectServer {
     try {
       Channel listener = bootstrap.bind(direct.address(), direct.port() < 0 ? 0 : direct.port())
           .syncUninterruptibly().channel();
-      DirectServer server = new DirectServer(acceptor, loops, listener);
+      DirectServer server = new DirectServer(acceptor, loops, listener, threads);
       LOG.log(Level.INFO, "Parkway direct port listening on http://" + direct.address() + ":"
           + server.port() + "/ (" + direct.threads() + " event loops)");
       return server;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // not only RuntimeException: bind() rethrows the BindException undeclared
       acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
       loops.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+      join(threads);
       throw new IllegalStateException(
           "parkway.direct.port: cannot listen on " + direct.address() + ":" + direct.port() + ": " + e, e);
     }
@@ -121,6 +126,40 @@ public final class DirectServer {
     listener.close().syncUninterruptibly();
     acceptor.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     loops.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    join(threads);
+  }
+
+  /**
+   * Waits (boundedly) until each thread has really ended. A group's termination future completes on its
+   * own thread just before that thread exits, and Tomcat looks for threads left behind right after the
+   * context stops: a thread still finishing would be reported as a leak.
+   */
+  private static void join(List<Thread> threads) {
+    for (Thread thread : threads) {
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Named daemon threads, each remembered so {@link #join} can wait for it. */
+  private static final class Threads extends DefaultThreadFactory {
+    private final List<Thread> started;
+
+    Threads(String prefix, List<Thread> started) {
+      super(prefix, true);
+      this.started = started;
+    }
+
+    @Override
+    protected Thread newThread(Runnable task, String name) {
+      Thread thread = super.newThread(task, name);
+      started.add(thread);
+      return thread;
+    }
   }
 
   /** Collects a request's body up to {@code parkway.body.max}; past it, 413 {@code body_too_large} in JSON. */
