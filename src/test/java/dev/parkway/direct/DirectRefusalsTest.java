@@ -190,6 +190,53 @@ class DirectRefusalsTest extends DirectTestSupport {
   }
 
   @Test
+  void aBodyOverTheLimitPipelinedBehindAParkedPollIsRefusedInItsTurn() throws IOException {
+    String c = unique("behind");
+    String over = "\"" + "x".repeat(BODY_MAX) + "\"";
+    try (RawHttp raw = raw()) {
+      raw.send("GET /channels/" + c + "?timeout=5 HTTP/1.1\r\nHost: x\r\n\r\n"
+          + "POST /channels/" + c + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + over.length() + "\r\n\r\n" + over);
+      awaitParked(1);
+      publishCreated(c, "\"first\"");
+      RawHttp.Response poll = raw.read();
+      assertThat(poll.status()).as("the poll's own answer comes first: " + poll.body()).isEqualTo(200);
+      assertThat(body(poll.body()).getList("events.data", String.class)).containsExactly("first");
+      RawHttp.Response refused = raw.readToEnd();
+      assertThat(refused.headers()).containsEntry("connection", "close");
+      assertError(refused, 413, "body_too_large");
+    }
+  }
+
+  @Test
+  void aBodyOverTheLimitAnnouncedWithExpectContinueIsRefusedInJson() throws IOException {
+    try (RawHttp raw = raw()) {
+      RawHttp.Response refused = raw.send("POST /channels/" + unique("expect") + " HTTP/1.1\r\nHost: x\r\n"
+          + "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " + (BODY_MAX + 1)
+          + "\r\n\r\n").readToEnd();
+      assertError(refused, 413, "body_too_large");
+    }
+  }
+
+  @Test
+  void aBodyUnderTheLimitAnnouncedWithExpectContinueGetsTheGoAheadAndIsStored() throws IOException {
+    String c = unique("go-ahead");
+    try (RawHttp raw = raw()) {
+      RawHttp.Response proceed = raw.send("POST /channels/" + c + " HTTP/1.1\r\nHost: x\r\n"
+          + "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n").read();
+      assertThat(proceed.status()).isEqualTo(100);
+      RawHttp.Response stored = raw.send("42").read();
+      assertThat(stored.status()).as(stored.body()).isEqualTo(201);
+    }
+    // An expectation the server does not know is ignored (RFC 9110 10.1.1), not refused without a body.
+    RawHttp.Response other = rawOnce("POST /channels/" + c + " HTTP/1.1\r\nHost: x\r\n"
+        + "Content-Type: application/json\r\nExpect: something\r\nContent-Length: 2\r\n\r\n43");
+    assertThat(other.status()).as(other.body()).isEqualTo(201);
+    assertThat(body(directGet("/channels/" + c + "?after=0&timeout=0")).getList("events.data", Integer.class))
+        .containsExactly(42, 43);
+  }
+
+  @Test
   void aDeclaredLengthOverTheLimitIsRefusedBeforeTheBodyArrives() throws IOException {
     String c = unique("declared");
     try (RawHttp raw = raw()) {

@@ -88,7 +88,8 @@ final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
     keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess() && http1;
     keepAliveHeader = keepAlive && request.protocolVersion().equals(HttpVersion.HTTP_1_0);
     if (request.decoderResult().isFailure()) {
-      send(routes.responses().error(refusal(request.decoderResult().cause()), null));
+      send(routes.responses().error(refusal(request.decoderResult().cause()),
+          routes.responses().allowOrigin(request.headers().get(HttpHeaderNames.ORIGIN))));
       return;
     }
     if (!http1) {
@@ -99,8 +100,13 @@ final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
     routes.handle(this, request);
   }
 
-  /** The refusal of a request the decoder could not read: too long a line or headers, or malformed. */
+  /**
+   * The refusal of a request the decoder could not read: too long a line, headers or body, or malformed.
+   */
   private static ApiException refusal(Throwable cause) {
+    if (cause instanceof DirectServer.BodyTooLarge) {
+      return new ApiException(413, "body_too_large", cause.getMessage());
+    }
     if (cause instanceof TooLongHttpLineException) {
       return new ApiException(414, "uri_too_long", "the request line exceeds "
           + DirectServer.MAX_LINE + " bytes");

@@ -3,30 +3,33 @@ package dev.parkway.transport.direct;
 import dev.parkway.auth.Authorizer;
 import dev.parkway.config.Config;
 import dev.parkway.core.Broker;
-import dev.parkway.transport.http.ApiException;
 import dev.parkway.transport.http.CorsPolicy;
 import dev.parkway.transport.http.JsonWriter;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -93,7 +96,7 @@ public final class DirectServer {
                     ch.pipeline()
                         .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                         .addLast(new HttpServerCodec(MAX_LINE, MAX_HEADERS, 8192))
-                        .addLast(new BodyLimit(bodyMax, responses))
+                        .addLast(new BodyLimit(bodyMax))
                         .addLast(new Connection(routes));
                   }
                 });
@@ -162,25 +165,50 @@ public final class DirectServer {
     }
   }
 
-  /** Collects a request's body up to {@code parkway.body.max}; past it, 413 {@code body_too_large} in JSON. */
+  /**
+   * Collects a request's body up to {@code parkway.body.max}. A body past it (declared, or found while
+   * reading a chunked one) is refused 413 {@code body_too_large} in JSON by the {@link Connection}, in its
+   * turn: it goes on as a request that failed to decode ({@link BodyTooLarge}), because a refusal written
+   * from here would overtake the answers to the requests before it, such as a parked poll's. The rest of
+   * the body is skipped.
+   */
   private static final class BodyLimit extends HttpObjectAggregator {
-    private final Responses responses;
     private final int bodyMax;
 
-    BodyLimit(int bodyMax, Responses responses) {
+    BodyLimit(int bodyMax) {
       super(bodyMax, true);
       this.bodyMax = bodyMax;
-      this.responses = responses;
+    }
+
+    /**
+     * Writes only the go-ahead of {@code Expect: 100-continue}, at once. A declared body over the limit is
+     * left to {@link #handleOversizedMessage} (Netty would write a bare 413 without a body), and an
+     * expectation Parkway does not know is ignored, as RFC 9110 10.1.1 allows (Netty: a bare 417).
+     */
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+      if (HttpUtil.is100ContinueExpected(start) && HttpUtil.getContentLength(start, -1L) <= maxContentLength) {
+        return super.newContinueResponse(start, maxContentLength, pipeline);
+      }
+      return null;
     }
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-      var answer = responses.error(
-          new ApiException(413, "body_too_large", "the body exceeds " + bodyMax + " bytes (parkway.body.max)",
-              Map.of()),
-          responses.allowOrigin(oversized.headers().get(HttpHeaderNames.ORIGIN)));
-      answer.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+      HttpRequest head = (HttpRequest) oversized;
+      FullHttpRequest refused = new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(),
+          Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE);
+      refused.setDecoderResult(DecoderResult.failure(new BodyTooLarge(bodyMax)));
+      ctx.fireChannelRead(refused);
+    }
+  }
+
+  /** Why a request is refused 413 {@code body_too_large}; its message is the answer's. */
+  static final class BodyTooLarge extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BodyTooLarge(int bodyMax) {
+      super("the body exceeds " + bodyMax + " bytes (parkway.body.max)", null, false, false);
     }
   }
 }
