@@ -30,8 +30,7 @@ class DirectConnectionTest extends DirectTestSupport {
   }
 
   private static String postRequest(String channel, String json) {
-    return "POST /channels/" + channel + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        + "Content-Length: " + json.length() + "\r\n\r\n" + json;
+    return postHead(channel, "Content-Length: " + json.length()) + json;
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.parkway.direct;
 
+import static java.net.http.HttpRequest.BodyPublishers.ofString;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parkway.core.Cursor;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -218,14 +220,14 @@ class DirectParityTest extends DirectTestSupport {
   void anIdempotencyKeyDedupesAcrossBothPorts() {
     String c = unique("idem");
     HttpRequest.Builder first = direct("/channels/" + c).header("Content-Type", "application/json")
-        .header("Idempotency-Key", "k-1").POST(HttpRequest.BodyPublishers.ofString("{\"once\":true}"));
+        .header("Idempotency-Key", "k-1").POST(ofString("{\"once\":true}"));
     HttpResponse<String> stored = send(first.build());
     assertThat(stored.statusCode()).isEqualTo(201);
     HttpResponse<String> again = send(first.build());
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(body(again).getLong("seq")).isEqualTo(body(stored).getLong("seq"));
     HttpResponse<String> viaServlet = send(request("/channels/" + c).header("Content-Type", "application/json")
-        .header("Idempotency-Key", "k-1").POST(HttpRequest.BodyPublishers.ofString("{\"once\":true}")).build());
+        .header("Idempotency-Key", "k-1").POST(ofString("{\"once\":true}")).build());
     assertThat(viaServlet.statusCode()).isEqualTo(200);
     assertThat(body(directGet("/channels/" + c + "?after=0&timeout=0")).getList("events")).hasSize(1);
   }
@@ -257,35 +259,23 @@ class DirectParityTest extends DirectTestSupport {
         "/poll?channel=a,b,c,d,e&timeout=0",
         "/health");
     for (String target : targets) {
-      HttpResponse<String> servlet = getNow(target);
-      HttpResponse<String> direct = directGet(target);
-      assertThat(direct.statusCode()).as(target).isEqualTo(servlet.statusCode());
-      assertThat(masked(direct.body())).as(target).isEqualTo(masked(servlet.body()));
+      assertSameAnswer(target, HttpRequest.Builder::GET);
     }
-    // A publish, the refusals of bodies, and a wrong method.
-    assertSameAnswer(
-        request("/channels/" + c).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"x\":[1, 2]}")),
-        direct("/channels/" + c).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"x\":[1, 2]}")));
-    assertSameAnswer(
-        request("/channels/" + c).header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("1")),
-        direct("/channels/" + c).header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("1")));
-    assertSameAnswer(
-        request("/channels/" + c).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"a\":")),
-        direct("/channels/" + c).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"a\":")));
-    assertSameAnswer(
-        request("/channels/" + c).PUT(HttpRequest.BodyPublishers.ofString("1")),
-        direct("/channels/" + c).PUT(HttpRequest.BodyPublishers.ofString("1")));
-    assertSameAnswer(request("/channels/" + gone).DELETE(), direct("/channels/" + gone).DELETE());
+    String channel = "/channels/" + c;
+    assertSameAnswer(channel, b -> b.header("Content-Type", "application/json").POST(ofString("{\"x\":[1, 2]}")));
+    assertSameAnswer(channel, b -> b.header("Content-Type", "text/plain").POST(ofString("1")));
+    assertSameAnswer(channel, b -> b.header("Content-Type", "application/json").POST(ofString("{\"a\":")));
+    assertSameAnswer(channel, b -> b.header("Content-Type", "application/json")
+        .header("Idempotency-Key", "k".repeat(129)).POST(ofString("1")));
+    assertSameAnswer(channel, b -> b.PUT(ofString("1")));
+    assertSameAnswer("/channels/" + gone, HttpRequest.Builder::DELETE);
   }
 
-  private void assertSameAnswer(HttpRequest.Builder toServlet, HttpRequest.Builder toDirect) {
-    HttpResponse<String> servlet = send(toServlet.build());
-    HttpResponse<String> direct = send(toDirect.build());
-    String what = servlet.request().method() + " " + servlet.request().uri().getPath();
+  /** Sends the same request, shaped by {@code how}, to both ports, and compares status, body and Allow. */
+  private void assertSameAnswer(String pathAndQuery, UnaryOperator<HttpRequest.Builder> how) {
+    HttpResponse<String> servlet = send(how.apply(request(pathAndQuery)).build());
+    HttpResponse<String> direct = send(how.apply(direct(pathAndQuery)).build());
+    String what = servlet.request().method() + " " + pathAndQuery;
     assertThat(direct.statusCode()).as(what).isEqualTo(servlet.statusCode());
     assertThat(masked(direct.body())).as(what).isEqualTo(masked(servlet.body()));
     assertThat(direct.headers().firstValue("Allow")).as(what).isEqualTo(servlet.headers().firstValue("Allow"));

@@ -47,8 +47,7 @@ class DirectRefusalsTest extends DirectTestSupport {
   void badChannelNamesAre400OnEveryChannelRoute(String name) {
     assertError(directRawGet("/channels/" + name + "?timeout=0"), 400, "invalid_channel");
     assertError(directRawGet("/channels/" + name + "/info"), 400, "invalid_channel");
-    assertError(rawOnce("POST /channels/" + name + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        + "Content-Length: 1\r\n\r\n1"), 400, "invalid_channel");
+    assertError(rawOnce(postHead(name, "Content-Length: 1") + "1"), 400, "invalid_channel");
     assertError(rawOnce("DELETE /channels/" + name + " HTTP/1.1\r\nHost: x\r\n\r\n"), 400, "invalid_channel");
     assertError(directRawGet("/poll?channel=" + name + "x&timeout=0"), 400, "invalid_channel");
   }
@@ -181,8 +180,7 @@ class DirectRefusalsTest extends DirectTestSupport {
         .isEqualTo(201);
     String over = "\"" + "x".repeat(BODY_MAX - 1) + "\"";
     try (RawHttp raw = raw()) {
-      RawHttp.Response refused = raw.send("POST /channels/" + c + " HTTP/1.1\r\nHost: x\r\n"
-          + "Content-Type: application/json\r\nContent-Length: " + over.length() + "\r\n\r\n" + over).readToEnd();
+      RawHttp.Response refused = raw.send(postHead(c, "Content-Length: " + over.length()) + over).readToEnd();
       assertThat(refused.headers()).containsEntry("connection", "close");
       assertError(refused, 413, "body_too_large");
     }
@@ -195,8 +193,7 @@ class DirectRefusalsTest extends DirectTestSupport {
     String over = "\"" + "x".repeat(BODY_MAX) + "\"";
     try (RawHttp raw = raw()) {
       raw.send("GET /channels/" + c + "?timeout=5 HTTP/1.1\r\nHost: x\r\n\r\n"
-          + "POST /channels/" + c + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + over.length() + "\r\n\r\n" + over);
+          + postHead(c, "Content-Length: " + over.length()) + over);
       awaitParked(1);
       publishCreated(c, "\"first\"");
       RawHttp.Response poll = raw.read();
@@ -211,9 +208,8 @@ class DirectRefusalsTest extends DirectTestSupport {
   @Test
   void aBodyOverTheLimitAnnouncedWithExpectContinueIsRefusedInJson() throws IOException {
     try (RawHttp raw = raw()) {
-      RawHttp.Response refused = raw.send("POST /channels/" + unique("expect") + " HTTP/1.1\r\nHost: x\r\n"
-          + "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " + (BODY_MAX + 1)
-          + "\r\n\r\n").readToEnd();
+      RawHttp.Response refused = raw.send(
+          postHead(unique("expect"), "Expect: 100-continue", "Content-Length: " + (BODY_MAX + 1))).readToEnd();
       assertError(refused, 413, "body_too_large");
     }
   }
@@ -222,15 +218,13 @@ class DirectRefusalsTest extends DirectTestSupport {
   void aBodyUnderTheLimitAnnouncedWithExpectContinueGetsTheGoAheadAndIsStored() throws IOException {
     String c = unique("go-ahead");
     try (RawHttp raw = raw()) {
-      RawHttp.Response proceed = raw.send("POST /channels/" + c + " HTTP/1.1\r\nHost: x\r\n"
-          + "Content-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n").read();
+      RawHttp.Response proceed = raw.send(postHead(c, "Expect: 100-continue", "Content-Length: 2")).read();
       assertThat(proceed.status()).isEqualTo(100);
       RawHttp.Response stored = raw.send("42").read();
       assertThat(stored.status()).as(stored.body()).isEqualTo(201);
     }
     // An expectation the server does not know is ignored (RFC 9110 10.1.1), not refused without a body.
-    RawHttp.Response other = rawOnce("POST /channels/" + c + " HTTP/1.1\r\nHost: x\r\n"
-        + "Content-Type: application/json\r\nExpect: something\r\nContent-Length: 2\r\n\r\n43");
+    RawHttp.Response other = rawOnce(postHead(c, "Expect: something", "Content-Length: 2") + "43");
     assertThat(other.status()).as(other.body()).isEqualTo(201);
     assertThat(body(directGet("/channels/" + c + "?after=0&timeout=0")).getList("events.data", Integer.class))
         .containsExactly(42, 43);
@@ -241,8 +235,7 @@ class DirectRefusalsTest extends DirectTestSupport {
     String c = unique("declared");
     try (RawHttp raw = raw()) {
       // A megabyte declared, three bytes sent: the answer must not wait for the rest.
-      raw.send("POST /channels/" + c + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-          + "Content-Length: 1000000\r\n\r\n[1,");
+      raw.send(postHead(c, "Content-Length: 1000000") + "[1,");
       assertError(raw.read(), 413, "body_too_large");
     }
     assertError(directGet("/channels/" + c + "/info"), 404, "channel_not_found");
@@ -252,8 +245,7 @@ class DirectRefusalsTest extends DirectTestSupport {
   void aChunkedBodyIsRefusedOnceOverTheLimitWithoutWaitingForItsEnd() throws IOException {
     String c = unique("chunked");
     try (RawHttp raw = raw()) {
-      raw.send("POST /channels/" + c + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-          + "Transfer-Encoding: chunked\r\n\r\n");
+      raw.send(postHead(c, "Transfer-Encoding: chunked"));
       String chunk = "x".repeat(512);
       raw.send("1\r\n\"\r\n");
       for (int i = 0; i < 3; i++) { // 1537 bytes so far, and no last chunk
@@ -268,8 +260,7 @@ class DirectRefusalsTest extends DirectTestSupport {
   void aChunkedBodyUnderTheLimitIsStored() throws IOException {
     String c = unique("chunked-ok");
     try (RawHttp raw = raw()) {
-      RawHttp.Response response = raw.send("POST /channels/" + c + " HTTP/1.1\r\nHost: x\r\n"
-          + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+      RawHttp.Response response = raw.send(postHead(c, "Transfer-Encoding: chunked")
           + "6\r\n{\"a\":1\r\n1\r\n}\r\n0\r\n\r\n").read();
       assertThat(response.status()).as(response.body()).isEqualTo(201);
     }

@@ -103,6 +103,19 @@ abstract class DirectTestSupport extends ParkwayHttpSupport {
     return rawOnce(request.append("\r\n").toString());
   }
 
+  /**
+   * The head of {@code POST /channels/{channel}} of JSON over a raw socket, with {@code headerLines} (its
+   * framing: {@code Content-Length: n}, {@code Transfer-Encoding: chunked}, ...); the body follows.
+   */
+  static String postHead(String channel, String... headerLines) {
+    StringBuilder head = new StringBuilder(
+        "POST /channels/" + channel + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n");
+    for (String line : headerLines) {
+      head.append(line).append("\r\n");
+    }
+    return head.append("\r\n").toString();
+  }
+
   /** The headers every answer of the API carries, on either port. */
   static void assertCommonHeaders(HttpHeaders headers) {
     assertThat(headers.firstValue("Cache-Control")).hasValue("no-store");
