@@ -1,6 +1,7 @@
 package dev.parkway.testing;
 
 import dev.parkway.core.Broker;
+import dev.parkway.transport.direct.DirectServer;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -194,6 +195,20 @@ public final class EmbeddedParkway implements AutoCloseable {
   /** The running broker, read from the servlet context. */
   public Broker broker() {
     return (Broker) context.getServletContext().getAttribute(Broker.class.getName());
+  }
+
+  /**
+   * The port the direct listener is bound to ({@code parkway.direct.port}; -1 asks the system for a free
+   * one), read from the servlet context.
+   *
+   * @throws IllegalStateException if the direct port is off
+   */
+  public int directPort() {
+    Object direct = context.getServletContext().getAttribute(DirectServer.class.getName());
+    if (!(direct instanceof DirectServer server)) {
+      throw new IllegalStateException("the direct port is off: start with parkway.direct.port");
+    }
+    return server.port();
   }
 
   public boolean available() {

@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  * assert what was logged. Close it to restore the logger. Thread-safe.
  */
 public final class LogCapture extends Handler implements AutoCloseable {
-  /** Each record as {@code "<LEVEL> <message>"}, in the order logged. */
+  /** Each record as {@code "<LEVEL> <message>"} (then its exception, if any), in the order logged. */
   public final List<String> messages = new CopyOnWriteArrayList<>();
   private final Logger logger;
   private final boolean parents;
@@ -40,7 +40,9 @@ public final class LogCapture extends Handler implements AutoCloseable {
 
   @Override
   public void publish(LogRecord record) {
-    messages.add(record.getLevel() + " " + record.getMessage());
+    // With the exception logged, if any: a start-up refusal's reason is often only there.
+    Throwable thrown = record.getThrown();
+    messages.add(record.getLevel() + " " + record.getMessage() + (thrown == null ? "" : " " + thrown));
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -89,18 +90,32 @@ final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private void handle(FullHttpRequest request) {
     busy = true;
-    keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+    // Netty reads any "HTTP/x.y" and keeps such a connection alive; RFC 9112 2.6: a higher minor version
+    // is served as 1.1, another major version refused (Tomcat: 505).
+    boolean http1 = request.protocolVersion().majorVersion() == 1;
+    keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess() && http1;
     keepAliveHeader = keepAlive && request.protocolVersion().equals(HttpVersion.HTTP_1_0);
     head = request.method().equals(HttpMethod.HEAD);
     if (request.decoderResult().isFailure()) {
-      send(routes.responses().error(refusal(request.decoderResult().cause()), null));
+      send(routes.responses().error(refusal(request.decoderResult().cause()),
+          routes.responses().allowOrigin(request.headers().get(HttpHeaderNames.ORIGIN))));
+      return;
+    }
+    if (!http1) {
+      send(routes.responses().error(new ApiException(505, "http_version_not_supported",
+          "this port speaks HTTP/1.1 and HTTP/1.0, not " + request.protocolVersion().text()), null));
       return;
     }
     routes.handle(this, request);
   }
 
-  /** The refusal of a request the decoder could not read: too long a line or headers, or malformed. */
+  /**
+   * The refusal of a request the decoder could not read: too long a line, headers or body, or malformed.
+   */
   private static ApiException refusal(Throwable cause) {
+    if (cause instanceof DirectServer.BodyTooLarge) {
+      return new ApiException(413, "body_too_large", cause.getMessage());
+    }
     if (cause instanceof TooLongHttpLineException) {
       return new ApiException(414, "uri_too_long", "the request line exceeds "
           + DirectServer.MAX_LINE + " bytes");

@@ -66,18 +66,18 @@ final class Responses {
 
   /** The answer to a CORS preflight: 204 with what the API allows, or 403 {@code origin_not_allowed}. */
   Wire preflight(String allowOrigin) {
-    Map<String, String> vary =
-        Map.of("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+    String vary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
     if (allowOrigin == null) {
-      return json(
-          403,
-          json.errorBody(new ApiException(
-              403, "origin_not_allowed", "this origin may not call the API (parkway.cors.origins)")),
-          null,
-          vary);
+      byte[] body = json.errorBody(new ApiException(
+          403, "origin_not_allowed", "this origin may not call the API (parkway.cors.origins)"));
+      // Not json(): its CORS headers would add a second Vary
+      StringBuilder head = statusLine(403).append(JSON_TYPE).append(COMMON);
+      head.append("content-length: ").append(body.length).append("\r\n");
+      header(head, "Vary", vary);
+      return wire(head, body);
     }
     StringBuilder head = statusLine(204).append(COMMON);
-    vary.forEach((name, value) -> header(head, name, value));
+    header(head, "Vary", vary);
     header(head, "Access-Control-Allow-Origin", allowOrigin);
     if (cors.credentials(allowOrigin)) {
       header(head, "Access-Control-Allow-Credentials", "true");

@@ -119,6 +119,7 @@ final class Routes {
     List<String> path = req.segments();
     String method = req.method();
     if (path.size() == 1 && path.get(0).equals("health")) {
+      req.requireWellFormedQuery();
       health(connection, method, allowOrigin);
       return;
     }
@@ -131,6 +132,7 @@ final class Routes {
       throw ApiServlet.notFound(ELSEWHERE);
     }
     Grant grant = Access.authenticate(authorizer, req);
+    req.requireWellFormedQuery(); // after the credentials, as the servlet port's filter order has it
     if (pollPath) {
       requireMethod(method, "GET");
       poll(connection, req, grant, query.channels(req), false, allowOrigin);
