@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
 
 /**
  * Fan-out benchmark: N subscribers waiting on one channel, one publish, how long until the last of
- * them has the event. Against Parkway or Nchan ({@code --server}), with long polls on one channel,
- * long polls over two channels, or Server-Sent Events streams ({@code --mode}); {@link Dialect} has
- * the requests of each.
+ * them has the event. Against Parkway's servlet port, Parkway's direct port or Nchan ({@code --server
+ * parkway | direct | nchan}), with long polls on one channel, long polls over two channels, or
+ * Server-Sent Events streams ({@code --mode}; not on the direct port); {@link Dialect} has the requests
+ * of each.
  *
  * <p>Run: {@code java -cp target/bench-tools FanOut --port 8080 --n 1000 --rounds 5} (Java 17, no
  * dependencies; {@code bench/common.sh} compiles {@code bench/src/{FanOut,Dialect,HttpWire}.java}).
@@ -136,7 +137,8 @@ public final class FanOut {
           usage: java bench/src/FanOut.java [options]
             --host 127.0.0.1   target (loopback only: 127.0.0.0/8)
             --port 8080        the server's port
-            --server parkway   parkway | nchan (bench/nchan/nginx.conf.template's locations)
+            --server parkway   parkway | direct (Parkway's direct port: no sse) |
+                               nchan (bench/nchan/nginx.conf.template's locations)
             --mode poll        poll (one channel) | multi (a poll over two channels) | sse (streams)
             --n 1000           subscribers (one connection each)
             --rounds 5         publishes measured
