@@ -96,6 +96,8 @@ awk '
     }
     if ("ceiling" in seen) fan("ceiling", "Fan-out, " R["ceiling|nchan", "n"] " long polls (the fd ceiling)")
     print ""
+    for (k in R) { split(k, kk, SUBSEP); if (kk[2] == "warmup" && R[k] + 0 > 0) warm = R[k] }
+    if (warm != "") print "Fan-out rows: each server warmed up with " warm " rounds on the same connections first, not counted."
     print "Load average (1, 5, 15 min) before each scenario: " loads
     if (skipped != "") print "Skipped (over COMPARE_BUDGET):" skipped
     if (elapsed != "") printf "The run took %d min %d s.\n", elapsed / 60, elapsed % 60

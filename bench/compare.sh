@@ -26,7 +26,8 @@
 # figures are noisy, the ratios less so. The run is bounded: every tool has its own deadline, and once
 # COMPARE_BUDGET seconds have passed the scenarios not started yet are skipped (and say so).
 #
-# Environment: COMPARE_SCENARIOS, CEILING_N, COMPARE_ROUNDS (default 5), COMPARE_BUDGET (default 900),
+# Environment: COMPARE_SCENARIOS, CEILING_N, COMPARE_ROUNDS (default 5), COMPARE_WARMUP (fan-out rounds
+# run first and not counted, default 0), COMPARE_BUDGET (default 900),
 # and SERVER_HEAP, SERVER_JAVA_OPTS, BENCH_OUT, NOFILE as in bench/common.sh (BENCH_TARGET is ignored:
 # both ports are loaded).
 # Output: the tools' own tables as they run, then the side-by-side table; everything in BENCH_OUT.
@@ -47,6 +48,9 @@ fi
 scenarios="${COMPARE_SCENARIOS:-fanout1k fanout10k sse multi throughput idle ceiling}"
 ceiling_n="${CEILING_N:-19500}"
 rounds="${COMPARE_ROUNDS:-5}"
+# Fan-out rounds run first and not counted (FanOut --warmup): 0 measures each fresh server from its first
+# round, as the runs in docs/benchmarks.md did; the JVM's JIT then warms up inside the measured rounds.
+warmup="${COMPARE_WARMUP:-0}"
 budget="${COMPARE_BUDGET:-900}"
 results="$out/results.txt"
 : >"$results"
@@ -135,7 +139,7 @@ fanout() {
   for server in $ordered; do
     contestant "$scenario" "$server"
     run_tool "$scenario" "$server" FanOut --server "$server" --mode "$mode" --port "$(port_of "$server")" \
-      --n "$n" --rounds "$rounds" --channel "$scenario" --deadline 240 "$@"
+      --n "$n" --rounds "$rounds" --warmup "$warmup" --channel "$scenario" --deadline $((240 + 5 * warmup)) "$@"
   done
 }
 
@@ -150,13 +154,13 @@ fanout_with_memory() {
       --rounds 2 --channel "$scenario-warm" >/dev/null
     bench/memsnap.sh "$server" "$pid" before "$out/memory-$server.txt" >/dev/null
     run_tool "$scenario" "$server" FanOut --server "$server" --port "$(port_of "$server")" --n "$n" \
-      --rounds "$rounds" --channel "$scenario" --deadline 240 \
+      --rounds "$rounds" --warmup "$warmup" --channel "$scenario" --deadline $((240 + 5 * warmup)) \
       --parked-hook "bench/memsnap.sh $server $pid parked $out/memory-$server.txt"
     sed "s/^MEM /MEM scenario=$scenario n=$n /" "$out/memory-$server.txt" >>"$results"
   done
 }
 
-echo "$tool: $(nproc) CPUs, ulimit -n $(ulimit -n), Parkway -Xmx$heap, load average $(load); results in $out"
+echo "$tool: $(nproc) CPUs, ulimit -n $(ulimit -n), Parkway -Xmx$heap, $rounds rounds after $warmup warm-up rounds, load average $(load); results in $out"
 echo "LOAD scenario=start load=\"$(load)\"" >>"$results"
 for scenario in $scenarios; do
   if ((SECONDS > budget)); then
@@ -205,7 +209,7 @@ for scenario in $scenarios; do
       for server in nchan direct parkway; do
         contestant "$scenario" "$server"
         run_tool ceiling "$server" FanOut --server "$server" --port "$(port_of "$server")" --n "$ceiling_n" \
-          --rounds 3 --channel ceiling --deadline 200 --park-wait 90 --timeout 110
+          --rounds 3 --warmup "$warmup" --channel ceiling --deadline $((200 + 8 * warmup)) --park-wait 90 --timeout 110
       done
       ;;
     *) echo "$tool: unknown scenario $scenario"; exit 2 ;;

@@ -75,6 +75,7 @@ public final class FanOut {
     int parkWait = 60;
     int hold = 0;
     int payload = 0;
+    int warmup = 0;
     String server = "parkway";
     String mode = "poll";
     String parkedHook;
@@ -103,6 +104,7 @@ public final class FanOut {
           case "--park-wait" -> o.parkWait = number(a, v, 1, 3600);
           case "--hold" -> o.hold = number(a, v, 0, 3600);
           case "--payload" -> o.payload = number(a, v, 0, 60_000);
+          case "--warmup" -> o.warmup = number(a, v, 0, 1000);
           case "--server" -> o.server = v;
           case "--mode" -> o.mode = v;
           case "--parked-hook" -> o.parkedHook = v;
@@ -153,6 +155,8 @@ public final class FanOut {
                                inspect the server, e.g. jcmd <pid> GC.class_histogram)
             --payload 0        bytes of padding added to each published event (the answers grow
                                by as much)
+            --warmup 0         rounds run first on the same connections and not counted in SUMMARY
+                               and RESULT (a fresh server's JIT warms up over the first rounds)
             --parked-hook CMD  run `sh -c CMD` once all N are waiting, before round 1""");
       System.exit(2);
     }
@@ -319,17 +323,26 @@ public final class FanOut {
     }
 
     List<Round> results = new ArrayList<>();
+    boolean warmupClean = true;
     printHeader();
-    for (int r = 1; r <= o.rounds; r++) {
+    // Warm-up rounds first, numbered 1..warmup and not counted; each round's event is its own number.
+    for (int r = 1; r <= o.warmup + o.rounds; r++) {
+      if (o.warmup > 0 && r == o.warmup + 1) {
+        System.out.printf("FanOut: %d warm-up rounds above, not counted; measured rounds below%n", o.warmup);
+      }
       Round round = round(r);
-      results.add(round);
+      if (r > o.warmup) {
+        results.add(round);
+      } else {
+        warmupClean &= round.errors == 0;
+      }
       printRow(round);
-      if (r < o.rounds) {
+      if (r < o.warmup + o.rounds) {
         repark();
       }
     }
     printSummary(results, live, parkedMs);
-    return results.stream().allMatch(x -> x.errors == 0) && live == o.n ? 0 : 1;
+    return warmupClean && results.stream().allMatch(x -> x.errors == 0) && live == o.n ? 0 : 1;
   }
 
   /** Runs --parked-hook while the selector keeps reading (bounded: 120 s). */
@@ -749,9 +762,9 @@ public final class FanOut {
         o.n, rounds.size(), medianOf(last), last[last.length - 1], medianOf(median),
         median[median.length - 1], errors);
     System.out.printf(Locale.ROOT,
-        "RESULT fanout server=%s mode=%s n=%d parked=%d park_ms=%.0f rounds=%d last_median=%.1f"
+        "RESULT fanout server=%s mode=%s n=%d parked=%d park_ms=%.0f rounds=%d warmup=%d last_median=%.1f"
             + " last_max=%.1f median_median=%.1f median_max=%.1f errors=%d%n",
-        o.server, o.mode, o.n, live, parkedMs, rounds.size(), medianOf(last), last[last.length - 1],
+        o.server, o.mode, o.n, live, parkedMs, rounds.size(), o.warmup, medianOf(last), last[last.length - 1],
         medianOf(median), median[median.length - 1], errors);
   }
 
