@@ -10,8 +10,15 @@
 #                      SERVER_JAVA_OPTS="-Dparkway.tomcat.socket.appWriteBufSize=8192 -XX:+UseG1GC"
 #   BENCH_PROTOCOL     "small": run Tomcat with bench/src/SmallBufferProtocol.java (an experiment that
 #                      shrinks the servlet response and request-reader buffers; see that file)
+#   BENCH_TARGET       "servlet" (default) or "direct": which of Parkway's ports fanout.sh and heap.sh load.
+#                      "direct" turns the direct port on (parkway.direct.port=-1: a port the system picks,
+#                      read from the log; parkway.direct.address=127.0.0.1)
 #   BENCH_OUT          where logs go (default target/bench/<timestamp>)
 #   NOFILE             ulimit -n to ask for (default 200000; falls back to the hard limit)
+#
+# Callers may set with_direct=1 before sourcing to have the direct port on whatever BENCH_TARGET says
+# (compare.sh loads both ports). After start_server: servlet_port, direct_port (empty when off), and
+# port and target_server (the load tools' --port and --server) for BENCH_TARGET's port.
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -59,6 +66,18 @@ case "${BENCH_PROTOCOL:-}" in
     ;;
   *) echo "$tool: BENCH_PROTOCOL must be empty or 'small'"; exit 2 ;;
 esac
+
+bench_target="${BENCH_TARGET:-servlet}"
+direct_opts=()
+case "$bench_target" in
+  servlet) target_server=parkway ;;
+  direct) target_server=direct ;;
+  *) echo "$tool: BENCH_TARGET must be 'servlet' or 'direct'"; exit 2 ;;
+esac
+if [[ "$bench_target" == direct || "${with_direct:-}" == 1 ]]; then
+  # -1: the system picks a free port (no race with another run's free_port); loopback only.
+  direct_opts=(-Dparkway.direct.port=-1 -Dparkway.direct.address=127.0.0.1)
+fi
 
 # ---- limits and CPU pinning -------------------------------------------------------------------
 # Each parked poll is one connection, so one file descriptor in the server and one in the load tool.
@@ -109,8 +128,19 @@ await_port() {
   exit 2
 }
 
+# await_direct_port <log>: the direct port the log names ("Parkway direct port listening on
+# http://127.0.0.1:<port>/"), once the server is up (the direct port starts before the servlet one).
+await_direct_port() {
+  local p
+  p="$(grep -o 'direct port listening on http://[0-9.]*:[0-9]*' "$1" 2>/dev/null | grep -o '[0-9]*$' || true)"
+  [[ -n "$p" ]] || { echo "$tool: the server did not log its direct port:" >&2; cat "$1" >&2; exit 2; }
+  echo "$p"
+}
+
 server_pid=""
 port=""
+servlet_port=""
+direct_port=""
 stop_server() {
   stop_pid "$server_pid" "the server"
   server_pid=""
@@ -122,13 +152,19 @@ trap 'exit 130' INT TERM
 # server_pid and port. Port 0: Tomcat picks the port and the dev server prints it.
 start_server() {
   # shellcheck disable=SC2086
-  "${server_pin[@]}" java -Xmx"$heap" ${SERVER_JAVA_OPTS:-} "${protocol_opts[@]}" "$@" \
+  "${server_pin[@]}" java -Xmx"$heap" ${SERVER_JAVA_OPTS:-} "${protocol_opts[@]}" "${direct_opts[@]}" "$@" \
     -Xlog:gc,gc+init:file="$out/server-gc.log" \
     -Dparkway.dev.address=127.0.0.1 \
     -cp "$cp" dev.parkway.dev.DevServer 0 >"$out/server.log" 2>&1 &
   server_pid=$!
-  port="$(await_port "$out/server.log" "$server_pid" "the server")" || exit 2
-  echo "$tool: Parkway pid $server_pid on 127.0.0.1:$port, -Xmx$heap ${SERVER_JAVA_OPTS:-}${protocol_opts[*]:+ ${protocol_opts[*]}}${server_pin[*]:+, server ${server_pin[*]}, load ${client_pin[*]}}; logs in $out"
+  servlet_port="$(await_port "$out/server.log" "$server_pid" "the server")" || exit 2
+  direct_port=""
+  if ((${#direct_opts[@]})); then
+    direct_port="$(await_direct_port "$out/server.log")" || exit 2
+  fi
+  port="$servlet_port"
+  [[ "$bench_target" == direct ]] && port="$direct_port"
+  echo "$tool: Parkway pid $server_pid on 127.0.0.1:$servlet_port${direct_port:+ (direct port $direct_port)}, -Xmx$heap ${SERVER_JAVA_OPTS:-}${protocol_opts[*]:+ ${protocol_opts[*]}}${server_pin[*]:+, server ${server_pin[*]}, load ${client_pin[*]}}; logs in $out"
   echo "$tool: $(nproc) CPUs, ulimit -n $(ulimit -n), $(grep -m1 'Using' "$out/server-gc.log" | sed 's/.*Using /GC: /')"
 }
 

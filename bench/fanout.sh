@@ -4,9 +4,11 @@
 #
 #   bench/fanout.sh                      # N=1000 and N=10000, 5 rounds each, server -Xmx1g
 #   FANOUT_NS="1000 3000" bench/fanout.sh --rounds 10   # other sizes; extra args go to FanOut
+#   BENCH_TARGET=direct bench/fanout.sh  # the polls and publishes on Parkway's direct port
 #
 # Environment:
 #   FANOUT_NS          sizes to run, in order (default "1000 10000")
+#   BENCH_TARGET       servlet (default) | direct: which of Parkway's ports the polls and publishes use
 #   SERVER_HEAP        server -Xmx (default 1g)
 #   SERVER_JAVA_OPTS   extra server JVM flags (e.g. -XX:+UseG1GC, or a connector attribute as
 #                      -Dparkway.tomcat.<attribute>=<value>)
@@ -31,7 +33,7 @@ for n in $ns; do
   # Each size gets its own channel, so a poll left parked by an earlier size cannot be counted.
   set +e
   "${client_pin[@]}" java -Xmx"$client_heap" -cp "$tools" FanOut \
-    --host 127.0.0.1 --port "$port" --n "$n" --channel "bench-$n" "$@" 2>&1 | tee "$out/fanout-$n.txt"
+    --server "$target_server" --host 127.0.0.1 --port "$port" --n "$n" --channel "bench-$n" "$@" 2>&1 | tee "$out/fanout-$n.txt"
   rc=${PIPESTATUS[0]}
   set -e
   echo "fanout: N=$n exit $rc; server RSS $(rss_mb "$server_pid") MB"

@@ -40,7 +40,7 @@ echo "$tool: TomcatFloor pid $floor_pid on 127.0.0.1:$floor_port; load average $
 for turn in $(seq 1 "$turns"); do
   for target in parkway floor nchan; do
     case "$target" in
-      parkway) p="$port" s=parkway ;;
+      parkway) p="$port" s="$target_server" ;; # BENCH_TARGET=direct: Parkway's direct port
       floor) p="$floor_port" s=parkway ;;
       nchan) p="$nchan_port" s=nchan ;;
     esac

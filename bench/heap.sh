@@ -14,10 +14,11 @@
 #   HEAP_N=10000 bench/heap.sh                     # another N
 #   SERVER_JAVA_OPTS=-Dparkway.tomcat.socket.appReadBufSize=8192 bench/heap.sh   # one attribute changed
 #   BENCH_PROTOCOL=small bench/heap.sh             # the SmallBufferProtocol experiment
+#   BENCH_TARGET=direct HEAP_N=10000 bench/heap.sh # the polls parked on Parkway's direct port
 #   BENCH_PROTOCOL=small SERVER_JAVA_OPTS=-Dbench.readerBuffer=0 bench/heap.sh
 #
 # Environment: HEAP_N (default 2000), HEAP_HOLD (seconds the polls stay parked, 5-60, default 30), and
-# SERVER_HEAP, SERVER_JAVA_OPTS, BENCH_PROTOCOL, BENCH_OUT, NOFILE as in bench/common.sh.
+# SERVER_HEAP, SERVER_JAVA_OPTS, BENCH_PROTOCOL, BENCH_TARGET, BENCH_OUT, NOFILE as in bench/common.sh.
 # Output: one summary line ("heap.sh: RESULT ...") and the classes that grew most, per parked poll.
 # Exit code: 0, or FanOut's code if the polls could not all be parked and answered.
 set -euo pipefail
@@ -41,7 +42,7 @@ source "$root/bench/memory.sh"
 # Warm up (class loading, Parkway's and Tomcat's first objects) with 20 polls, two rounds, on their own
 # channel. Only 20: Tomcat keeps the processors of answered polls in its processorCache, and the N
 # parked polls reuse them, so each warm-up poll makes the per-poll figure ~1/N too low.
-"${client_pin[@]}" java -Xmx256m -cp "$tools" FanOut --host 127.0.0.1 --port "$port" --n 20 --rounds 2 \
+"${client_pin[@]}" java -Xmx256m -cp "$tools" FanOut --server "$target_server" --host 127.0.0.1 --port "$port" --n 20 --rounds 2 \
   --channel heap-warm >"$out/warm.txt" 2>&1 || { echo "$tool: warm-up failed:"; cat "$out/warm.txt"; exit 2; }
 
 live0="$(live_heap_bytes "$server_pid" "$out/histogram-0.txt")"
@@ -49,7 +50,7 @@ native0="$(native_kb "$server_pid" "$out/nmt-0.txt")"
 rss0="$(rss_mb "$server_pid")"
 kernel0="$(kernel_bytes)"
 
-"${client_pin[@]}" java -Xmx512m -cp "$tools" FanOut --host 127.0.0.1 --port "$port" --n "$n" --rounds 1 \
+"${client_pin[@]}" java -Xmx512m -cp "$tools" FanOut --server "$target_server" --host 127.0.0.1 --port "$port" --n "$n" --rounds 1 \
   --hold "$hold" --timeout 120 --deadline $((hold + 600)) --channel "heap-$n" >"$out/fanout-$n.txt" 2>&1 &
 fanout_pid=$!
 parked=""

@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
  *       /channels/{c}/stream} ({@code sse}); each poll sends back the {@code cursor} of the previous
  *       answer (the first has none: it starts at the head). Publish {@code POST /channels/{c}};
  *       waiting subscribers from {@code /channels/{c}/info}.
+ *   <li><b>direct</b>: the same requests, sent to Parkway's direct port ({@code parkway.direct.port}),
+ *       which has the servlet port's wire contract for these routes but no SSE; the name only tells
+ *       the two ports apart in the tools' output.
  *   <li><b>nchan</b> (the locations of {@code bench/nchan/nginx.conf.template}): {@code GET /sub/{c}}
  *       ({@code poll}), {@code /multi/{c}/{c}.b} ({@code multi}), {@code /batch/{c}} ({@code batch}: a
  *       multipart answer with every waiting message), {@code /sse/{c}} with {@code Accept:
@@ -44,14 +47,17 @@ abstract class Dialect {
     String etag; // nchan
   }
 
+  /** The {@code --server} name it was made for: parkway, direct or nchan. */
+  final String server;
   final String channel;
   final Mode mode;
   final String host;
   private final String publishPath;
   private final Map<String, String> publishHeaders;
 
-  private Dialect(String channel, Mode mode, String host, String publishPath,
+  private Dialect(String server, String channel, Mode mode, String host, String publishPath,
       Map<String, String> publishHeaders) {
+    this.server = server;
     this.channel = channel;
     this.mode = mode;
     this.host = host;
@@ -70,11 +76,17 @@ abstract class Dialect {
     }
     switch (server) {
       case "parkway":
-        return new Parkway(channel, m == Mode.BATCH ? Mode.POLL : m, host); // Parkway always batches
+      case "direct":
+        if (server.equals("direct") && m == Mode.SSE) {
+          System.err.println("the direct port serves no SSE (/channels/{c}/stream is on the servlet port only)");
+          return null;
+        }
+        // Parkway always batches: an answer carries up to `limit` events.
+        return new Parkway(server, channel, m == Mode.BATCH ? Mode.POLL : m, host);
       case "nchan":
         return new Nchan(channel, m, host);
       default:
-        System.err.println("unknown server " + server + " (parkway, nchan)");
+        System.err.println("unknown server " + server + " (parkway, direct, nchan)");
         return null;
     }
   }
@@ -131,8 +143,8 @@ abstract class Dialect {
     private static final Map<String, String> PUBLISH =
         Map.of("Accept", "application/json", "Content-Type", "application/json");
 
-    Parkway(String channel, Mode mode, String host) {
-      super(channel, mode, host, "/channels/" + channel, PUBLISH);
+    Parkway(String server, String channel, Mode mode, String host) {
+      super(server, channel, mode, host, "/channels/" + channel, PUBLISH);
     }
 
     @Override
@@ -176,7 +188,7 @@ abstract class Dialect {
         Map.of("Accept", "text/json", "Content-Type", "application/json");
 
     Nchan(String channel, Mode mode, String host) {
-      super(channel, mode, host, "/pub/" + channel, PUBLISH);
+      super("nchan", channel, mode, host, "/pub/" + channel, PUBLISH);
     }
 
     @Override

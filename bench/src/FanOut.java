@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
 
 /**
  * Fan-out benchmark: N subscribers waiting on one channel, one publish, how long until the last of
- * them has the event. Against Parkway or Nchan ({@code --server}), with long polls on one channel,
- * long polls over two channels, or Server-Sent Events streams ({@code --mode}); {@link Dialect} has
- * the requests of each.
+ * them has the event. Against Parkway's servlet port, Parkway's direct port or Nchan ({@code --server
+ * parkway | direct | nchan}), with long polls on one channel, long polls over two channels, or
+ * Server-Sent Events streams ({@code --mode}; not on the direct port); {@link Dialect} has the requests
+ * of each.
  *
  * <p>Run: {@code java -cp target/bench-tools FanOut --port 8080 --n 1000 --rounds 5} (Java 17, no
  * dependencies; {@code bench/common.sh} compiles {@code bench/src/{FanOut,Dialect,HttpWire}.java}).
@@ -74,6 +75,7 @@ public final class FanOut {
     int parkWait = 60;
     int hold = 0;
     int payload = 0;
+    int warmup = 0;
     String server = "parkway";
     String mode = "poll";
     String parkedHook;
@@ -102,6 +104,7 @@ public final class FanOut {
           case "--park-wait" -> o.parkWait = number(a, v, 1, 3600);
           case "--hold" -> o.hold = number(a, v, 0, 3600);
           case "--payload" -> o.payload = number(a, v, 0, 60_000);
+          case "--warmup" -> o.warmup = number(a, v, 0, 1000);
           case "--server" -> o.server = v;
           case "--mode" -> o.mode = v;
           case "--parked-hook" -> o.parkedHook = v;
@@ -136,7 +139,8 @@ public final class FanOut {
           usage: java bench/src/FanOut.java [options]
             --host 127.0.0.1   target (loopback only: 127.0.0.0/8)
             --port 8080        the server's port
-            --server parkway   parkway | nchan (bench/nchan/nginx.conf.template's locations)
+            --server parkway   parkway | direct (Parkway's direct port: no sse) |
+                               nchan (bench/nchan/nginx.conf.template's locations)
             --mode poll        poll (one channel) | multi (a poll over two channels) | sse (streams)
             --n 1000           subscribers (one connection each)
             --rounds 5         publishes measured
@@ -151,6 +155,8 @@ public final class FanOut {
                                inspect the server, e.g. jcmd <pid> GC.class_histogram)
             --payload 0        bytes of padding added to each published event (the answers grow
                                by as much)
+            --warmup 0         rounds run first on the same connections and not counted in SUMMARY
+                               and RESULT (a fresh server's JIT warms up over the first rounds)
             --parked-hook CMD  run `sh -c CMD` once all N are waiting, before round 1""");
       System.exit(2);
     }
@@ -317,17 +323,26 @@ public final class FanOut {
     }
 
     List<Round> results = new ArrayList<>();
+    boolean warmupClean = true;
     printHeader();
-    for (int r = 1; r <= o.rounds; r++) {
+    // Warm-up rounds first, numbered 1..warmup and not counted; each round's event is its own number.
+    for (int r = 1; r <= o.warmup + o.rounds; r++) {
+      if (o.warmup > 0 && r == o.warmup + 1) {
+        System.out.printf("FanOut: %d warm-up rounds above, not counted; measured rounds below%n", o.warmup);
+      }
       Round round = round(r);
-      results.add(round);
+      if (r > o.warmup) {
+        results.add(round);
+      } else {
+        warmupClean &= round.errors == 0;
+      }
       printRow(round);
-      if (r < o.rounds) {
+      if (r < o.warmup + o.rounds) {
         repark();
       }
     }
     printSummary(results, live, parkedMs);
-    return results.stream().allMatch(x -> x.errors == 0) && live == o.n ? 0 : 1;
+    return warmupClean && results.stream().allMatch(x -> x.errors == 0) && live == o.n ? 0 : 1;
   }
 
   /** Runs --parked-hook while the selector keeps reading (bounded: 120 s). */
@@ -747,9 +762,9 @@ public final class FanOut {
         o.n, rounds.size(), medianOf(last), last[last.length - 1], medianOf(median),
         median[median.length - 1], errors);
     System.out.printf(Locale.ROOT,
-        "RESULT fanout server=%s mode=%s n=%d parked=%d park_ms=%.0f rounds=%d last_median=%.1f"
+        "RESULT fanout server=%s mode=%s n=%d parked=%d park_ms=%.0f rounds=%d warmup=%d last_median=%.1f"
             + " last_max=%.1f median_median=%.1f median_max=%.1f errors=%d%n",
-        o.server, o.mode, o.n, live, parkedMs, rounds.size(), medianOf(last), last[last.length - 1],
+        o.server, o.mode, o.n, live, parkedMs, rounds.size(), o.warmup, medianOf(last), last[last.length - 1],
         medianOf(median), median[median.length - 1], errors);
   }
 

@@ -33,7 +33,7 @@ public final class IdleLatency {
     InetAddress addr = HttpWire.loopback("IdleLatency", o.text("host"));
     Dialect dialect = Dialect.of(server, "poll", o.text("channel"), addr.getHostAddress() + ":" + port);
     if (dialect == null) {
-      o.fail("--server must be parkway or nchan");
+      o.fail("--server must be parkway, direct or nchan");
     }
     InetSocketAddress target = new InetSocketAddress(addr, port);
     long deadline = 60 + (long) (events + warmup) * (gapMs + 20) / 1000;

@@ -55,7 +55,7 @@ public final class Throughput {
     Dialect dialect = Dialect.of(o.text("server"), o.text("mode"), o.text("channel"),
         addr.getHostAddress() + ":" + port);
     if (dialect == null || dialect.streaming()) {
-      o.fail("--server must be parkway or nchan, --mode poll or batch");
+      o.fail("--server must be parkway, direct or nchan, --mode poll or batch");
     }
     SelectorLoop.watchdog("Throughput", warmup + seconds + 60, () -> { });
     System.exit(new Throughput(dialect, new InetSocketAddress(addr, port), pollers, publishers)
@@ -122,7 +122,7 @@ public final class Throughput {
     for (Poller p : pollers) {
       close(p);
     }
-    String server = dialect instanceof Dialect.Nchan ? "nchan" : "parkway";
+    String server = dialect.server;
     System.out.printf(Locale.ROOT,
         "Throughput: %s mode=%s pollers=%d publishers=%d, %d s measured after %d s warm-up%n",
         server, dialect.mode.name().toLowerCase(Locale.ROOT), pollers.length, publisherCount, seconds, warmup);
