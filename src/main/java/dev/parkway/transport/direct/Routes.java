@@ -7,15 +7,11 @@ import dev.parkway.auth.Target;
 import dev.parkway.auth.servlet.Access;
 import dev.parkway.config.Config;
 import dev.parkway.core.Broker;
-import dev.parkway.core.ChannelLimitException;
-import dev.parkway.core.IdempotencyConflictException;
-import dev.parkway.core.InvalidCursorException;
 import dev.parkway.core.ParkedPoll;
 import dev.parkway.core.PollRequest;
 import dev.parkway.core.Published;
 import dev.parkway.core.StoreUnavailableException;
 import dev.parkway.core.Subscription;
-import dev.parkway.core.TooManyPollsException;
 import dev.parkway.transport.http.AnswerWriter;
 import dev.parkway.transport.http.ApiException;
 import dev.parkway.transport.http.ApiServlet;
@@ -92,26 +88,18 @@ final class Routes {
     try {
       DirectRequest req = DirectRequest.of(request, connection.remoteAddress());
       route(connection, request, req, allowOrigin);
-    } catch (ApiException e) {
-      connection.answer(responses.error(e, allowOrigin));
-    } catch (InvalidCursorException e) {
-      connection.answer(responses.error(ApiException.badRequest("invalid_cursor", e.getMessage()), allowOrigin));
-    } catch (TooManyPollsException e) {
-      connection.answer(responses.error(ApiException.tooManyPolls(e), allowOrigin));
-    } catch (ChannelLimitException e) {
-      connection.answer(responses.error(ApiException.channelLimit(e), allowOrigin));
-    } catch (IdempotencyConflictException e) {
-      connection.answer(responses.error(
-          new ApiException(422, "idempotency_key_reused", e.getMessage()), allowOrigin));
     } catch (StoreUnavailableException e) {
       LOG.log(Level.WARNING, "store unavailable: " + e.getMessage());
       connection.answer(responses.error(ApiServlet.storeUnavailable(method.equals("POST")
           ? "the event could not be stored; nothing was stored"
           : "the store cannot be reached; try again shortly"), allowOrigin));
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "unexpected failure on " + method + " " + request.uri(), e);
-      connection.answer(responses.error(
-          new ApiException(500, "internal_error", "the server failed; this is a bug"), allowOrigin));
+      ApiException refusal = ApiException.refusalOf(e);
+      if (refusal == null) {
+        LOG.log(Level.ERROR, "unexpected failure on " + method + " " + request.uri(), e);
+        refusal = new ApiException(500, "internal_error", "the server failed; this is a bug");
+      }
+      connection.answer(responses.error(refusal, allowOrigin));
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.parkway.transport.http;
 
 import dev.parkway.core.ChannelLimitException;
+import dev.parkway.core.IdempotencyConflictException;
+import dev.parkway.core.InvalidCursorException;
 import dev.parkway.core.TooManyPollsException;
 import java.util.Map;
 
@@ -35,6 +37,27 @@ public final class ApiException extends RuntimeException {
 
   public Map<String, String> headers() {
     return headers;
+  }
+
+  /**
+   * The refusal a client's mistake thrown by the core turns into, the same on every transport: the
+   * exception itself if it is one, 400 {@code invalid_cursor}, 429 {@code too_many_polls}, 507 {@code
+   * channel_limit_reached}, 422 {@code idempotency_key_reused}; null for anything else (the store being
+   * unavailable, or a bug), which the caller answers itself.
+   */
+  public static ApiException refusalOf(RuntimeException e) {
+    if (e instanceof ApiException api) {
+      return api;
+    } else if (e instanceof InvalidCursorException) {
+      return badRequest("invalid_cursor", e.getMessage());
+    } else if (e instanceof TooManyPollsException tooMany) {
+      return tooManyPolls(tooMany);
+    } else if (e instanceof ChannelLimitException limit) {
+      return channelLimit(limit);
+    } else if (e instanceof IdempotencyConflictException) {
+      return new ApiException(422, "idempotency_key_reused", e.getMessage());
+    }
+    return null;
   }
 
   public static ApiException badRequest(String code, String message) {

@@ -1,10 +1,6 @@
 package dev.parkway.transport.http;
 
-import dev.parkway.core.ChannelLimitException;
-import dev.parkway.core.IdempotencyConflictException;
-import dev.parkway.core.InvalidCursorException;
 import dev.parkway.core.StoreUnavailableException;
-import dev.parkway.core.TooManyPollsException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -44,24 +40,18 @@ public abstract class ApiServlet extends HttpServlet {
         parseParameters(req);
       }
       handle(req, resp);
-    } catch (ApiException e) {
-      refuse(req, resp, e);
-    } catch (InvalidCursorException e) {
-      refuse(req, resp, ApiException.badRequest("invalid_cursor", e.getMessage()));
-    } catch (TooManyPollsException e) {
-      refuse(req, resp, ApiException.tooManyPolls(e));
-    } catch (ChannelLimitException e) {
-      refuse(req, resp, ApiException.channelLimit(e));
-    } catch (IdempotencyConflictException e) {
-      refuse(req, resp, new ApiException(422, "idempotency_key_reused", e.getMessage()));
     } catch (StoreUnavailableException e) {
       LOG.log(Level.WARNING, "store unavailable: " + e.getMessage());
       refuse(req, resp, storeUnavailable(req));
     } catch (IOException e) {
       LOG.log(Level.DEBUG, "client went away", e);
     } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, "unexpected failure on " + req.getMethod() + " " + req.getRequestURI(), e);
-      refuse(req, resp, new ApiException(500, "internal_error", "the server failed; this is a bug"));
+      ApiException refusal = ApiException.refusalOf(e);
+      if (refusal == null) {
+        LOG.log(Level.ERROR, "unexpected failure on " + req.getMethod() + " " + req.getRequestURI(), e);
+        refusal = new ApiException(500, "internal_error", "the server failed; this is a bug");
+      }
+      refuse(req, resp, refusal);
     }
   }
 
