@@ -3,7 +3,6 @@ package dev.parkway.transport.direct;
 import dev.parkway.core.Answer;
 import dev.parkway.core.PollResponder;
 import dev.parkway.transport.http.AnswerWriter;
-import dev.parkway.transport.http.ApiException;
 
 /**
  * The responder of one poll on the direct port: turns the core's {@link Answer} into the same HTTP answer
@@ -57,9 +56,7 @@ final class DirectPoll implements PollResponder {
     if (answer instanceof Answer.Events events) {
       connection.answer(events(events));
     } else if (answer instanceof Answer.ChannelDeleted deleted) {
-      connection.answer(responses.error(
-          new ApiException(410, "channel_deleted", "channel " + deleted.channel() + " was deleted"),
-          allowOrigin));
+      connection.answer(responses.error(AnswerWriter.channelDeleted(deleted), allowOrigin));
     } else if (answer instanceof Answer.ShuttingDown) {
       connection.answer(responses.error(routes.shuttingDown(), allowOrigin));
     } else {

@@ -54,10 +54,15 @@ public final class AnswerWriter {
     } else if (answer instanceof Answer.ChannelDeleted deleted) {
       json.error(
           resp,
-          new ApiException(410, "channel_deleted", "channel " + deleted.channel() + " was deleted"));
+          channelDeleted(deleted));
     } else if (answer instanceof Answer.ShuttingDown) {
       json.error(resp, shuttingDown());
     }
+  }
+
+  /** 410 {@code channel_deleted}: the answer to a poll whose channel was deleted while it waited. */
+  public static ApiException channelDeleted(Answer.ChannelDeleted deleted) {
+    return new ApiException(410, "channel_deleted", "channel " + deleted.channel() + " was deleted");
   }
 
   /** 503 {@code shutting_down} with a jittered {@code Retry-After}, so clients do not return at once. */
