@@ -33,6 +33,17 @@ awk '
     return fmt(R[k, "median_median"], 0) " / " fmt(R[k, "median_max"], 0)
   }
   function v(s, c, f) { return has(s, c) ? R[s "|" c, f] : "" }
+  # A field that every contestant of the scenario has alike (its N, its events): from the first that ran.
+  function any(s, f) { return has(s, "nchan") ? v(s, "nchan", f) : has(s, "direct") ? v(s, "direct", f) : v(s, "parkway", f) }
+  function idle(s) {
+    if (!(s in seen)) return
+    row("Idle latency (" any(s, "events") " events after " any(s, "warmup_events") " not counted)",
+      "p50 / p99 / max, ms (ratio: p99)",
+      fmt(v(s, "parkway", "p50_ms"), 2) " / " fmt(v(s, "parkway", "p99_ms"), 2) " / " fmt(v(s, "parkway", "max_ms"), 1),
+      fmt(v(s, "direct", "p50_ms"), 2) " / " fmt(v(s, "direct", "p99_ms"), 2) " / " fmt(v(s, "direct", "max_ms"), 1),
+      fmt(v(s, "nchan", "p50_ms"), 2) " / " fmt(v(s, "nchan", "p99_ms"), 2) " / " fmt(v(s, "nchan", "max_ms"), 1),
+      ratio(v(s, "parkway", "p99_ms"), v(s, "nchan", "p99_ms")), ratio(v(s, "direct", "p99_ms"), v(s, "nchan", "p99_ms")))
+  }
   function fan(s, label) {
     if (!(s in seen)) return
     row(label, "last answer, ms (median / max of rounds)", last(s, "parkway"), last(s, "direct"), last(s, "nchan"),
@@ -86,15 +97,9 @@ awk '
         fmt(v(s, "nchan", "p50_ms"), 1) " / " fmt(v(s, "nchan", "p99_ms"), 1),
         ratio(v(s, "parkway", "p99_ms"), v(s, "nchan", "p99_ms")), ratio(v(s, "direct", "p99_ms"), v(s, "nchan", "p99_ms")))
     }
-    if ("idle" in seen) {
-      s = "idle"
-      row("Idle latency (" R[s "|nchan", "events"] " events)", "p50 / p99 / max, ms (ratio: p99)",
-        fmt(v(s, "parkway", "p50_ms"), 2) " / " fmt(v(s, "parkway", "p99_ms"), 2) " / " fmt(v(s, "parkway", "max_ms"), 1),
-        fmt(v(s, "direct", "p50_ms"), 2) " / " fmt(v(s, "direct", "p99_ms"), 2) " / " fmt(v(s, "direct", "max_ms"), 1),
-        fmt(v(s, "nchan", "p50_ms"), 2) " / " fmt(v(s, "nchan", "p99_ms"), 2) " / " fmt(v(s, "nchan", "max_ms"), 1),
-        ratio(v(s, "parkway", "p99_ms"), v(s, "nchan", "p99_ms")), ratio(v(s, "direct", "p99_ms"), v(s, "nchan", "p99_ms")))
-    }
-    if ("ceiling" in seen) fan("ceiling", "Fan-out, " R["ceiling|nchan", "n"] " long polls (the fd ceiling)")
+    idle("idle")
+    idle("idlewarm")
+    if ("ceiling" in seen) fan("ceiling", "Fan-out, " any("ceiling", "n") " long polls (the fd ceiling)")
     print ""
     for (k in R) { split(k, kk, SUBSEP); if (kk[2] == "warmup" && R[k] + 0 > 0) warm = R[k] }
     if (warm != "") print "Fan-out rows: each server warmed up with " warm " rounds on the same connections first, not counted."

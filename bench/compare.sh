@@ -14,7 +14,9 @@
 #   sse         N=10,000 Server-Sent Events streams, one publish, 5 rounds (not on the direct port)
 #   multi       N=10,000 long polls over two channels each, one publish to one of them, 5 rounds
 #   throughput  100 pollers following one channel in a closed loop, 2 publishers as fast as answered
-#   idle        one poller, one publisher, one event at a time: publish-to-receive latency
+#   idle        one poller, one publisher, one event at a time: publish-to-receive latency, 2,000 events
+#               after 300 not counted (a fresh JVM: its JIT compiler still runs, on the server's CPU)
+#   idlewarm    the same after COMPARE_IDLE_WARMUP (10,000) events not counted: the JIT has settled
 #   ceiling     N=CEILING_N (default 19,500), the most one process may hold here (ulimit -Hn 20,000)
 #
 # Every server runs on CPU 0, the load tools on CPU 1. Parkway: the dev server, -Xmx1g, Native Memory
@@ -26,8 +28,9 @@
 # figures are noisy, the ratios less so. The run is bounded: every tool has its own deadline, and once
 # COMPARE_BUDGET seconds have passed the scenarios not started yet are skipped (and say so).
 #
-# Environment: COMPARE_SCENARIOS, CEILING_N, COMPARE_ROUNDS (default 5), COMPARE_WARMUP (fan-out rounds
-# run first and not counted, default 0), COMPARE_BUDGET (default 900),
+# Environment: COMPARE_SCENARIOS, COMPARE_CONTESTANTS (default "parkway direct nchan"), CEILING_N,
+# COMPARE_ROUNDS (default 5), COMPARE_WARMUP (fan-out rounds run first and not counted, default 0),
+# COMPARE_IDLE_WARMUP (idlewarm's events not counted, default 10000), COMPARE_BUDGET (default 900),
 # and SERVER_HEAP, SERVER_JAVA_OPTS, BENCH_OUT, NOFILE as in bench/common.sh (BENCH_TARGET is ignored:
 # both ports are loaded).
 # Output: the tools' own tables as they run, then the side-by-side table; everything in BENCH_OUT.
@@ -45,7 +48,7 @@ if ! nchan_available; then
   echo "$tool: needs nginx with the Nchan module: apt-get update && apt-get install -y nginx-light libnginx-mod-nchan"
   exit 2
 fi
-scenarios="${COMPARE_SCENARIOS:-fanout1k fanout10k sse multi throughput idle ceiling}"
+scenarios="${COMPARE_SCENARIOS:-fanout1k fanout10k sse multi throughput idle idlewarm ceiling}"
 ceiling_n="${CEILING_N:-19500}"
 rounds="${COMPARE_ROUNDS:-5}"
 # Fan-out rounds run first and not counted (FanOut --warmup): 0 measures each fresh server from its first
@@ -104,6 +107,7 @@ next_order() {
   ordered=""
   for c in ${orders[$((order_turn % 3))]}; do
     [[ "$c" == direct && "${1:-}" == no-direct ]] && continue
+    [[ -n "${COMPARE_CONTESTANTS:-}" && " $COMPARE_CONTESTANTS " != *" $c "* ]] && continue
     ordered="$ordered $c"
   done
   order_turn=$((order_turn + 1))
@@ -195,12 +199,15 @@ for scenario in $scenarios; do
           --pollers 100 --publishers 2 --warmup 3 --seconds 10
       done
       ;;
-    idle)
+    idle | idlewarm)
       begin_scenario "$scenario"
+      idle_warmup=300
+      [[ "$scenario" == idlewarm ]] && idle_warmup="${COMPARE_IDLE_WARMUP:-10000}"
       next_order
       for server in $ordered; do
         contestant "$scenario" "$server"
-        run_tool idle "$server" IdleLatency --server "$server" --port "$(port_of "$server")" --events 2000 --warmup 300
+        run_tool "$scenario" "$server" IdleLatency --server "$server" --port "$(port_of "$server")" \
+          --events 2000 --warmup "$idle_warmup"
       done
       ;;
     ceiling)

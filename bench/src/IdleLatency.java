@@ -116,8 +116,8 @@ public final class IdleLatency {
       System.out.println("IdleLatency: failed: " + failure[0]);
     }
     System.out.printf(Locale.ROOT,
-        "RESULT idle server=%s events=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.2f failed=%s%n", server,
-        latencies.count(), latencies.percentileMs(0.5), latencies.percentileMs(0.99),
+        "RESULT idle server=%s events=%d warmup_events=%d p50_ms=%.3f p99_ms=%.3f max_ms=%.2f failed=%s%n",
+        server, latencies.count(), warmup, latencies.percentileMs(0.5), latencies.percentileMs(0.99),
         latencies.maxMs(), failure[0] == null ? "no" : "yes");
     return failure[0] == null && latencies.count() == events ? 0 : 1;
   }
