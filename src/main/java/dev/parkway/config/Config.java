@@ -99,6 +99,7 @@ public record Config(
   public static final String DIRECT_PORT = "parkway.direct.port";
   public static final String DIRECT_ADDRESS = "parkway.direct.address";
   public static final String DIRECT_THREADS = "parkway.direct.threads";
+  public static final String DIRECT_IDLE = "parkway.direct.idle";
 
   /** The compatibility routes, by the name {@code parkway.compat} lists them with. */
   public static final List<String> COMPAT_ROUTES = List.of("gin", "node", "broadcast", "golongpoll", "chat");
@@ -265,7 +266,12 @@ public record Config(
    * beside the servlet container's. {@code port} 0 (the default) leaves it off; -1 lets the system choose
    * a free port (tests, benchmarks), which the start-up log names.
    */
-  public record Direct(int port, String address, int threads) {
+  /**
+   * The direct port (docs/direct.md).
+   *
+   * @param idleSeconds a connection with no request for this long, and no request being answered, is closed
+   */
+  public record Direct(int port, String address, int threads, int idleSeconds) {
     public boolean on() {
       return port != 0;
     }
@@ -278,7 +284,8 @@ public record Config(
       return new Direct(
           r.integer(DIRECT_PORT, 0, -1, 65535),
           address,
-          r.integer(DIRECT_THREADS, Runtime.getRuntime().availableProcessors(), 1, 256));
+          r.integer(DIRECT_THREADS, Runtime.getRuntime().availableProcessors(), 1, 256),
+          r.integer(DIRECT_IDLE, 60, 1, 3600));
     }
   }
 

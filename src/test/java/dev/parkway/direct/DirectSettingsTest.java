@@ -43,12 +43,14 @@ class DirectSettingsTest {
   }
 
   @Test
-  void badThreadsAndAddressAreReportedWithThePort() {
+  void badThreadsAddressAndIdleTimeAreReportedWithThePort() {
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> Config.load(ConfigSource.of(Map.of(
-        "parkway.direct.port", "70000", "parkway.direct.threads", "0", "parkway.direct.address", "no where"))));
+        "parkway.direct.port", "70000", "parkway.direct.threads", "0", "parkway.direct.address", "no where",
+        "parkway.direct.idle", "0"))));
     assertThat(e).isNotNull();
-    assertThat(e.problems()).hasSize(3);
-    assertThat(e.getMessage()).contains("parkway.direct.port", "parkway.direct.threads", "parkway.direct.address");
+    assertThat(e.problems()).hasSize(4);
+    assertThat(e.getMessage()).contains(
+        "parkway.direct.port", "parkway.direct.threads", "parkway.direct.address", "parkway.direct.idle");
   }
 
   @Test

@@ -56,6 +56,15 @@ public final class RawHttp implements AutoCloseable {
     return new Response(head.status(), head.headers(), new String(body, StandardCharsets.UTF_8));
   }
 
+  /**
+   * Waits until the server closes the connection and returns what it sent meanwhile (nothing, for a
+   * connection closed in silence). Throws {@link java.net.SocketTimeoutException} if it stays open past
+   * the patience.
+   */
+  public byte[] awaitClosed() throws IOException {
+    return socket.getInputStream().readAllBytes();
+  }
+
   /** Reads one response whose body is everything until the server closes the connection. */
   public Response readToEnd() throws IOException {
     InputStream in = socket.getInputStream();

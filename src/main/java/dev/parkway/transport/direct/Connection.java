@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * closes is seen at once ({@link #channelInactive}) and its poll ends as {@link Answer.ClientGone},
  * freeing its slot: the servlet containers only notice at the next write.
  *
- * <p><b>Idle connections.</b> A connection with no request for {@link DirectServer#IDLE_SECONDS} is
+ * <p><b>Idle connections.</b> A connection with no request for {@code parkway.direct.idle} seconds is
  * closed; a parked poll is not idle. The check is on reads only (the idle handler watches no writes, so
  * an answer costs no write listener), and counts from the last answer as well as the last request.
  */
@@ -42,6 +42,7 @@ final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
   static final int MAX_PIPELINED = 16;
 
   private final Routes routes;
+  private final long idleNanos;
   private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   /** Where answers are written from: below the response encoder, which {@link Wire} bytes skip. */
@@ -57,8 +58,10 @@ final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
   /** When the last answer was written (System.nanoTime), for the idle check. */
   private long answeredAt = System.nanoTime();
 
-  Connection(Routes routes) {
+  /** @param idleSeconds see {@code parkway.direct.idle} */
+  Connection(Routes routes, int idleSeconds) {
     this.routes = routes;
+    this.idleNanos = TimeUnit.SECONDS.toNanos(idleSeconds);
   }
 
   @Override
@@ -207,10 +210,10 @@ final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof IdleStateEvent) {
-      // Nothing read for IDLE_SECONDS. Close unless a request is being answered, or was answered less
+      // Nothing read for parkway.direct.idle seconds. Close unless a request is being answered, or was answered less
       // than that ago (a poll that waited long): that one gets the same time for its next request.
       long idle = System.nanoTime() - answeredAt;
-      if (!busy && idle >= TimeUnit.SECONDS.toNanos(DirectServer.IDLE_SECONDS)) {
+      if (!busy && idle >= idleNanos) {
         ctx.close();
       }
       return;

@@ -48,13 +48,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Limits: request line {@value #MAX_LINE} bytes (414), headers {@value #MAX_HEADERS} bytes (431), body
  * {@code parkway.body.max} (413), {@value Connection#MAX_PIPELINED} pipelined requests, idle connections
- * closed after {@value #IDLE_SECONDS} s. Every refusal is the API's JSON error.
+ * closed after {@code parkway.direct.idle} seconds. Every refusal is the API's JSON error.
  */
 public final class DirectServer {
   private static final System.Logger LOG = System.getLogger(DirectServer.class.getName());
   static final int MAX_LINE = 8192;
   static final int MAX_HEADERS = 8192;
-  static final int IDLE_SECONDS = 60;
   /** The request decoder's name: answers are written from its place, below the response encoder. */
   static final String DECODER = "decoder";
 
@@ -97,13 +96,13 @@ public final class DirectServer {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     ch.pipeline()
-                        .addLast(new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS))
+                        .addLast(new IdleStateHandler(direct.idleSeconds(), 0, 0, TimeUnit.SECONDS))
                         .addLast(DECODER, new HttpRequestDecoder(MAX_LINE, MAX_HEADERS, 8192))
                         // Only for what the aggregator writes itself (100 Continue): Parkway's own
                         // answers are Wire bytes, written below this encoder.
                         .addLast(new HttpResponseEncoder())
                         .addLast(new BodyLimit(bodyMax))
-                        .addLast(new Connection(routes));
+                        .addLast(new Connection(routes, direct.idleSeconds()));
                   }
                 });
     try {
