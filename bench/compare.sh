@@ -4,7 +4,7 @@
 #   direct    Parkway's direct port (parkway.direct.port: its own HTTP/1.1 listener, same broker)
 #   nchan     nginx with the Nchan module
 #
-#   bench/compare.sh                         # the whole table, about 4 minutes here
+#   bench/compare.sh                         # the whole table, about 5 minutes here
 #   COMPARE_SCENARIOS="idle throughput" bench/compare.sh   # some scenarios only
 #
 # Scenarios (each runs the contestants one after the other; the order rotates from one scenario to the
