@@ -210,8 +210,9 @@ final class Connection extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof IdleStateEvent) {
-      // Nothing read for parkway.direct.idle seconds. Close unless a request is being answered, or was answered less
-      // than that ago (a poll that waited long): that one gets the same time for its next request.
+      // Nothing read for parkway.direct.idle seconds. Close unless a request is being answered, or was
+      // answered less than that ago (a poll that waited long): that one gets the same time for its next
+      // request.
       long idle = System.nanoTime() - answeredAt;
       if (!busy && idle >= idleNanos) {
         ctx.close();

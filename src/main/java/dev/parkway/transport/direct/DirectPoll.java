@@ -40,7 +40,8 @@ final class DirectPoll implements PollResponder {
         && java.util.Objects.equals(seen.allowOrigin(), allowOrigin)) {
       return seen.wire();
     }
-    Wire wire = routes.responses().json(200, AnswerWriter.encode(events, single), allowOrigin);
+    // A miss here (another origin, say) still reuses the body's encoding.
+    Wire wire = routes.responses().json(200, AnswerWriter.encodeShared(events, single), allowOrigin);
     last = new Built(events, single, allowOrigin, wire);
     return wire;
   }
